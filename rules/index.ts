@@ -1,0 +1,37 @@
+/** Every rule, in catalog order. Adding a rule is one new file and one line here. */
+import type { Rule } from '../src/rule.js';
+import { crossRepoGithubToken } from './cross-repo-github-token.js';
+import { eventTypeInvalid } from './event-type-invalid.js';
+import { eventWithoutListener } from './event-without-listener.js';
+import { listenerTypesInvalid } from './listener-types-invalid.js';
+import { listenerWithoutSender } from './listener-without-sender.js';
+import { payloadFieldMissing } from './payload-field-missing.js';
+import { payloadFieldUnread } from './payload-field-unread.js';
+import { payloadNotObject } from './payload-not-object.js';
+import { payloadTooManyProperties } from './payload-too-many-properties.js';
+import { stepOutputUndefined } from './step-output-undefined.js';
+import { tokenSecretDrift } from './token-secret-drift.js';
+import { unknownTargetRepo } from './unknown-target-repo.js';
+import { unresolvedDispatch } from './unresolved-dispatch.js';
+import { workflowDispatchInputs } from './workflow-dispatch-inputs.js';
+import { workflowDispatchTarget } from './workflow-dispatch-target.js';
+import { workflowSyntax } from './workflow-syntax.js';
+
+export const RULES: readonly Rule[] = [
+  eventWithoutListener,
+  listenerWithoutSender,
+  workflowDispatchTarget,
+  workflowDispatchInputs,
+  payloadFieldMissing,
+  payloadFieldUnread,
+  tokenSecretDrift,
+  crossRepoGithubToken,
+  payloadNotObject,
+  payloadTooManyProperties,
+  eventTypeInvalid,
+  listenerTypesInvalid,
+  stepOutputUndefined,
+  unresolvedDispatch,
+  unknownTargetRepo,
+  workflowSyntax,
+];

@@ -1,0 +1,34 @@
+/** Small helpers the rules share: deduplication by location, and naming a dispatch in messages. */
+import type { Position, Send } from '../src/model.js';
+
+/** A key for "the same place": matrix combinations of one step share positions and should report once. */
+export function placeKey(owner: { repo: string; path: string }, position: Position, ...extra: string[]): string {
+  return [owner.repo.toLowerCase(), owner.path, position.line, position.column, ...extra].join('\u0000');
+}
+
+/** Keeps the first of each key. */
+export function uniqueBy<T>(items: Iterable<T>, key: (item: T) => string): T[] {
+  const seen = new Set<string>();
+  const kept: T[] = [];
+  for (const item of items) {
+    const k = key(item);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    kept.push(item);
+  }
+  return kept;
+}
+
+/** 'deploy' (repository_dispatch) or 'workflow deploy.yml' (workflow_dispatch), as resolved. */
+export function describeDispatch(send: Send): string {
+  if (send.kind === 'repository_dispatch') return `'${send.eventType?.value ?? send.eventType?.text ?? ''}'`;
+  return `workflow '${send.workflow?.value ?? send.workflow?.text ?? ''}'`;
+}
+
+export function where(owner: { path: string }, position: Position): string {
+  return `${owner.path}:${position.line}`;
+}
+
+export function quoteList(values: string[]): string {
+  return values.map((value) => `'${value}'`).join(', ');
+}

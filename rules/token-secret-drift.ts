@@ -1,0 +1,56 @@
+import type { Send } from '../src/model.js';
+import { locate, relate, type Rule } from '../src/rule.js';
+import { placeKey, uniqueBy } from './support.js';
+
+type SecretSend = Send & { token: Extract<Send['token'], { kind: 'secret' }> };
+
+/**
+ * "Is it REPO_TOKEN or REPO_DISPATCH_TOKEN?": one org, one dispatch token, one secret name. Compared within
+ * each owner (two organisations scanned together keep their own conventions), case-insensitively as GitHub
+ * compares secret names.
+ */
+export const tokenSecretDrift: Rule = {
+  id: 'token-secret-drift',
+  defaultSeverity: 'warning',
+  description: 'senders in one organisation use different secret names for their dispatch token',
+  check({ index, config, report }) {
+    const senders = uniqueBy(
+      index.sends.filter((send): send is SecretSend => send.token.kind === 'secret'),
+      (send) => placeKey(send, send.token.position),
+    );
+    const byOwner = new Map<string, SecretSend[]>();
+    for (const send of senders) {
+      const owner = send.repo.split('/')[0]?.toLowerCase() ?? '';
+      byOwner.set(owner, [...(byOwner.get(owner) ?? []), send]);
+    }
+    for (const group of byOwner.values()) {
+      const byName = new Map<string, SecretSend[]>();
+      for (const send of group) {
+        const name = send.token.name.toUpperCase();
+        byName.set(name, [...(byName.get(name) ?? []), send]);
+      }
+      const configured = config.token.secret?.toUpperCase();
+      if (!configured && byName.size < 2) continue;
+      const canonical = configured ?? mostCommon(byName);
+      const inUse = [...byName.entries()]
+        .sort(([a, aSends], [b, bSends]) => bSends.length - aSends.length || (a < b ? -1 : 1))
+        .map(([, sends]) => `${sends[0]?.token.name} (${sends.length}: ${[...new Set(sends.map((send) => send.repo))].join(', ')})`);
+      const canonicalSends = byName.get(canonical) ?? [];
+      for (const [name, sends] of byName) {
+        if (name === canonical) continue;
+        for (const send of sends) {
+          const why = configured ? `the config names ${config.token.secret} as the dispatch token` : `the most common dispatch token secret here is ${canonicalSends[0]?.token.name}`;
+          report({
+            location: locate(send, send.token.position),
+            message: `${send.repo} dispatches with secret ${send.token.name}, but ${why}; in use: ${inUse.join('; ')}`,
+            related: canonicalSends.slice(0, 5).map((other) => relate(other, other.token.position, `uses ${other.token.name}`)),
+          });
+        }
+      }
+    }
+  },
+};
+
+function mostCommon(byName: Map<string, SecretSend[]>): string {
+  return [...byName.entries()].sort(([a, aSends], [b, bSends]) => bSends.length - aSends.length || (a < b ? -1 : 1))[0]?.[0] ?? '';
+}

@@ -1,0 +1,71 @@
+import { locate, relate, type Rule } from '../src/rule.js';
+import { suggest } from '../src/suggest.js';
+import { placeKey, quoteList, uniqueBy } from './support.js';
+
+/** GitHub checks inputs when it accepts a workflow_dispatch: a mismatch fails the request with 422. */
+export const workflowDispatchInputs: Rule = {
+  id: 'workflow-dispatch-inputs',
+  defaultSeverity: 'error',
+  description: 'workflow_dispatch inputs sent but not declared, required inputs not sent, choice values outside options, too many declared inputs',
+  check({ index, config, report }) {
+    const limit = config.limits.workflowInputs;
+    for (const workflow of index.workflows) {
+      const declared = workflow.workflowDispatch?.inputs ?? [];
+      if (declared.length > limit && workflow.workflowDispatch) {
+        report({
+          location: locate(workflow, workflow.workflowDispatch.inputsPosition ?? workflow.workflowDispatch.position),
+          message: `${workflow.path} declares ${declared.length} workflow_dispatch inputs; GitHub accepts at most ${limit} (limits.workflowInputs)`,
+        });
+      }
+    }
+    const sends = uniqueBy(
+      index.sends.filter((send) => send.kind === 'workflow_dispatch'),
+      (send) => placeKey(send, send.position, send.target.value ?? '', send.workflow?.value ?? ''),
+    );
+    for (const send of sends) {
+      const target = send.target.value;
+      const id = send.workflow?.value;
+      if (target === undefined || id === undefined || !send.workflow) continue;
+      const workflow = index.findWorkflow(target, id, send.workflowByName ?? false);
+      const trigger = workflow?.workflowDispatch;
+      if (!workflow || !trigger || send.payload.kind === 'unknown' || send.payload.kind === 'not-object') continue;
+      const where = `${workflow.repo}/${workflow.path}`;
+      const declaredNames = trigger.inputs.map((input) => input.name);
+      const fields = send.payload.kind === 'object' ? send.payload.fields.filter((field) => field.path.length === 1) : [];
+      const sent = new Set(fields.map((field) => field.path[0]?.toLowerCase()));
+      const inputNamed = (name: string) => trigger.inputs.find((input) => input.name.toLowerCase() === name.toLowerCase());
+
+      for (const field of fields) {
+        const name = field.path[0] as string;
+        const input = inputNamed(name);
+        if (!input) {
+          const nearest = suggest(name, declaredNames);
+          report({
+            location: locate(send, field.position),
+            message: `${send.repo} sends input '${name}' that ${where} does not declare, so GitHub answers 422 "Unexpected inputs provided"${nearest ? ` (did you mean '${nearest}'?)` : declaredNames.length ? `; it declares ${quoteList(declaredNames)}` : '; it declares no inputs'}`,
+            related: [relate(workflow, trigger.inputsPosition ?? trigger.position, `declares: ${declaredNames.join(', ') || 'no inputs'}`)],
+          });
+        } else if (input.type === 'choice' && input.options && field.value !== undefined && !input.options.includes(field.value)) {
+          report({
+            location: locate(send, field.position),
+            message: `${send.repo} sends '${field.value}' for choice input '${input.name}' of ${where}, which accepts only ${quoteList(input.options)}`,
+            related: [relate(workflow, input.position, `options: ${input.options.join(', ')}`)],
+          });
+        }
+      }
+      for (const name of send.addedInputs ?? []) {
+        if (!inputNamed(name)) {
+          report({ location: locate(send, send.position), message: `${send.form} adds input '${name}', which ${where} does not declare, so GitHub answers 422 "Unexpected inputs provided"` });
+        }
+      }
+      for (const input of trigger.inputs) {
+        if (!input.required || input.hasDefault || sent.has(input.name.toLowerCase())) continue;
+        report({
+          location: locate(send, send.workflow.position),
+          message: `${send.repo} does not send required input '${input.name}' of ${where}, which has no default`,
+          related: [relate(workflow, input.position, `required input ${input.name}`)],
+        });
+      }
+    }
+  },
+};

@@ -1,0 +1,47 @@
+import { baseName } from '../src/graph/index.js';
+import { locate, relate, type Rule } from '../src/rule.js';
+import { suggest } from '../src/suggest.js';
+import { placeKey, uniqueBy } from './support.js';
+
+/** The API answers 404 for a workflow the target lacks and 422 for one without a workflow_dispatch trigger. */
+export const workflowDispatchTarget: Rule = {
+  id: 'workflow-dispatch-target',
+  defaultSeverity: 'error',
+  description: 'a workflow_dispatch names a workflow the target repository lacks, or one without a workflow_dispatch trigger',
+  check({ index, report }) {
+    const sends = uniqueBy(
+      index.sends.filter((send) => send.kind === 'workflow_dispatch'),
+      (send) => placeKey(send, send.position, send.target.value ?? '', send.workflow?.value ?? ''),
+    );
+    for (const send of sends) {
+      const target = send.target.value;
+      const id = send.workflow?.value;
+      if (target === undefined || id === undefined || !send.workflow || !index.isScanned(target) || /^\d+$/.test(id)) continue;
+      const repository = index.repository(target);
+      const targetName = repository?.name ?? target;
+      const byName = send.workflowByName ?? false;
+      if (id.trim() === '') {
+        report({ location: locate(send, send.workflow.position), message: `${send.repo} sends a workflow_dispatch to ${targetName} without naming a workflow` });
+        continue;
+      }
+      const workflow = index.findWorkflow(target, id, byName);
+      if (!workflow) {
+        const candidates = (repository?.workflows ?? []).flatMap((candidate) => [baseName(candidate.path), ...(byName && candidate.name ? [candidate.name] : [])]);
+        const nearest = suggest(id, candidates);
+        const matchedBy = byName ? 'file name or name:' : 'file name (the API does not match name:)';
+        report({
+          location: locate(send, send.workflow.position),
+          message: `${send.repo} dispatches workflow '${id}' in ${targetName}, which has no workflow with that ${matchedBy}${nearest ? ` (did you mean '${nearest}'?)` : ''}`,
+        });
+        continue;
+      }
+      if (!workflow.workflowDispatch) {
+        report({
+          location: locate(send, send.workflow.position),
+          message: `${send.repo} dispatches workflow '${id}' in ${targetName}, but ${workflow.path} has no workflow_dispatch trigger, so GitHub answers 422 "Workflow does not have 'workflow_dispatch' trigger"`,
+          related: [relate(workflow, workflow.onPosition ?? { line: 1, column: 1, endLine: 1, endColumn: 1 }, `triggers: ${workflow.triggers.join(', ') || 'none'}`)],
+        });
+      }
+    }
+  },
+};

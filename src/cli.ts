@@ -1,0 +1,182 @@
+/**
+ * The command line: `dispatch-lint [PATH ...]` (lint), `dispatch-lint rules`, `dispatch-lint graph`.
+ * Exit status: 0 clean (warnings within --max-warnings), 1 findings that fail, 2 bad usage, an invalid
+ * config, or a scan that could not complete. No stack trace reaches the user.
+ */
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import Table from 'cli-table3';
+import { RULES } from '../rules/index.js';
+import { ConfigError } from './config/config.js';
+import { lint, type LintResult } from './engine.js';
+import type { Report, SeveritySetting } from './model.js';
+import { palette, useColour } from './report/colour.js';
+import { formatGraph, GRAPH_FORMATS } from './report/graph.js';
+import { formatJson } from './report/json.js';
+import { formatStylish } from './report/stylish.js';
+import { docsPath } from './rule.js';
+import { packageVersion } from './util/package-root.js';
+
+class UsageError extends Error {}
+
+const LINT_FORMATS = ['stylish', 'json'];
+const SEVERITIES: SeveritySetting[] = ['off', 'note', 'warning', 'error'];
+
+const HELP = `Usage:
+  dispatch-lint [PATH ...] [options]        lint the dispatch wiring between repositories
+  dispatch-lint graph [PATH ...] [options]  print the dispatch graph (--format mermaid|dot|json)
+  dispatch-lint rules                       list every rule with its default severity
+
+A PATH is a repository (a folder with .github/workflows/) or a folder of repositories. No PATH: the
+current folder.
+
+Options:
+  --config FILE          config file (default: .dispatch-lint.yml found from the current folder upward)
+  --format NAME          stylish (default) or json; for graph: mermaid (default), dot or json
+  --output FILE          write the report to FILE instead of standard output
+  --rule ID=SEVERITY     set a rule to off, note, warning or error (repeatable)
+  --max-warnings N       fail (exit 1) when there are more than N warnings
+  --quiet                report errors only
+  --owner OWNER          owner for repositories given on their own without a git remote
+  -h, --help             show this help
+  -v, --version          show the version
+
+Exit status: 0 no errors (and warnings within --max-warnings), 1 findings that fail, 2 bad usage,
+an invalid config or a scan that could not complete.
+`;
+
+export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
+  try {
+    return await run(argv, io);
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof ConfigError) {
+      io.stderr(`dispatch-lint: ${error.message}\n`);
+      return 2;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr(`dispatch-lint: internal error: ${message} (please report this)\n`);
+    return 2;
+  }
+}
+
+export interface Io {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  stdoutIsTTY: boolean;
+}
+
+function defaultIo(): Io {
+  return {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    cwd: process.cwd(),
+    env: process.env,
+    stdoutIsTTY: process.stdout.isTTY === true,
+  };
+}
+
+async function run(argv: string[], io: Io): Promise<number> {
+  const command = argv[0] === 'rules' || argv[0] === 'graph' ? argv[0] : 'lint';
+  const rest = command === 'lint' ? argv : argv.slice(1);
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: {
+        config: { type: 'string' },
+        format: { type: 'string' },
+        output: { type: 'string' },
+        rule: { type: 'string', multiple: true },
+        'max-warnings': { type: 'string' },
+        quiet: { type: 'boolean' },
+        owner: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message} (see --help)`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout(HELP);
+    return 0;
+  }
+  if (values.version) {
+    io.stdout(`${packageVersion()}\n`);
+    return 0;
+  }
+  if (command === 'rules') {
+    if (positionals.length > 0) throw new UsageError('`rules` takes no PATH');
+    io.stdout(rulesTable());
+    return 0;
+  }
+
+  const format = values.format ?? (command === 'graph' ? 'mermaid' : 'stylish');
+  const formats = command === 'graph' ? GRAPH_FORMATS : LINT_FORMATS;
+  if (!formats.includes(format)) throw new UsageError(`unknown --format '${format}' for ${command}; use ${formats.join(', ')}`);
+  const maxWarnings = values['max-warnings'] === undefined ? undefined : parseCount(values['max-warnings']);
+  const result = await lint({
+    paths: positionals,
+    cwd: io.cwd,
+    ruleOverrides: parseRuleOptions(values.rule ?? []),
+    ...(values.config ? { configFile: values.config } : {}),
+    ...(values.owner ? { owner: values.owner } : {}),
+  });
+  for (const error of result.scanErrors) io.stderr(`dispatch-lint: ${error}\n`);
+  const report = values.quiet ? errorsOnly(result.report) : result.report;
+
+  const output = command === 'graph' ? formatGraph(report, format) : formatReport(report, format, result, io, values.output === undefined);
+  if (values.output) writeFileSync(values.output, output);
+  else io.stdout(output);
+
+  if (result.scanErrors.length > 0) {
+    io.stderr(`dispatch-lint: the scan is incomplete (${result.scanErrors.length} ${result.scanErrors.length === 1 ? 'problem' : 'problems'} above), so it is not reported as clean\n`);
+    return 2;
+  }
+  if (command === 'graph') return 0;
+  if (report.summary.errors > 0) return 1;
+  if (maxWarnings !== undefined && report.summary.warnings > maxWarnings) {
+    io.stderr(`dispatch-lint: ${report.summary.warnings} warnings, more than --max-warnings ${maxWarnings}\n`);
+    return 1;
+  }
+  return 0;
+}
+
+function formatReport(report: Report, format: string, result: LintResult, io: Io, toTerminal: boolean): string {
+  if (format === 'json') return formatJson(report);
+  const colour = toTerminal && useColour({ isTTY: io.stdoutIsTTY }, io.env);
+  return formatStylish(report, { palette: palette(colour), roots: result.roots, cwd: io.cwd });
+}
+
+function parseRuleOptions(settings: string[]): Record<string, SeveritySetting> {
+  const overrides: Record<string, SeveritySetting> = {};
+  for (const setting of settings) {
+    const [id, severity] = setting.split('=');
+    if (!id || !severity) throw new UsageError(`--rule expects ID=SEVERITY, got '${setting}'`);
+    if (!RULES.some((rule) => rule.id === id)) throw new UsageError(`--rule: unknown rule '${id}' (see \`dispatch-lint rules\`)`);
+    if (!SEVERITIES.includes(severity as SeveritySetting)) throw new UsageError(`--rule ${id}: severity must be one of ${SEVERITIES.join(', ')}, got '${severity}'`);
+    overrides[id] = severity as SeveritySetting;
+  }
+  return overrides;
+}
+
+function parseCount(text: string): number {
+  const count = Number(text);
+  if (!Number.isInteger(count) || count < 0) throw new UsageError(`--max-warnings expects a whole number, got '${text}'`);
+  return count;
+}
+
+function errorsOnly(report: Report): Report {
+  const findings = report.findings.filter((finding) => finding.severity === 'error');
+  return { ...report, findings, summary: { errors: findings.length, warnings: 0, notes: 0 } };
+}
+
+function rulesTable(): string {
+  const table = new Table({ head: ['rule', 'default', 'what it reports', 'docs'], style: { head: [], border: [] }, wordWrap: true, colWidths: [30, 9, 60, 40] });
+  for (const rule of RULES) table.push([rule.id, rule.defaultSeverity, rule.description, docsPath(rule.id)]);
+  return `${table.toString()}\n`;
+}

@@ -1,0 +1,7 @@
+/** Worker-thread entry: extract the files it was given and post the facts back. */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { WorkflowInputFile } from './workflow.js';
+import { extractAll, type ExtractionSettings } from './parallel.js';
+
+const { files, settings } = workerData as { files: WorkflowInputFile[]; settings: ExtractionSettings };
+parentPort?.postMessage(extractAll(files, settings));

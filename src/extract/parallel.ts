@@ -1,0 +1,45 @@
+/**
+ * Extraction over many files, on worker threads when there are enough files to pay for starting them.
+ * Facts are plain data, so they cross the thread boundary by structured clone.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { Config } from '../config/config.js';
+import { declaredValues } from '../config/config.js';
+import type { WorkflowFacts } from '../model.js';
+import { extractWorkflow, type WorkflowInputFile } from './workflow.js';
+
+/** Below this many files, one thread is faster than starting workers. */
+const FILES_PER_WORKER_MINIMUM = 400;
+
+export interface ExtractionSettings {
+  values: Config['values'];
+}
+
+export async function extractInParallel(files: WorkflowInputFile[], settings: ExtractionSettings, workers?: number): Promise<WorkflowFacts[]> {
+  const count = workers ?? Math.min(availableParallelism(), Math.floor(files.length / FILES_PER_WORKER_MINIMUM));
+  if (count <= 1) return extractAll(files, settings);
+  const chunks: WorkflowInputFile[][] = Array.from({ length: count }, () => []);
+  // Round-robin keeps big and small repositories spread across the workers.
+  files.forEach((file, index) => chunks[index % count]?.push(file));
+  const results = await Promise.all(chunks.map((chunk) => runWorker(chunk, settings)));
+  const facts: WorkflowFacts[] = new Array(files.length);
+  results.forEach((result, worker) => result.forEach((workflow, index) => (facts[index * count + worker] = workflow)));
+  return facts;
+}
+
+export function extractAll(files: WorkflowInputFile[], settings: ExtractionSettings): WorkflowFacts[] {
+  const declared = declaredValues({ values: settings.values } as Config);
+  return files.map((file) => extractWorkflow(file, { declared }));
+}
+
+function runWorker(files: WorkflowInputFile[], settings: ExtractionSettings): Promise<WorkflowFacts[]> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./extract-worker.js', import.meta.url), { workerData: { files, settings } });
+    worker.once('message', (facts: WorkflowFacts[]) => resolve(facts));
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`extraction worker stopped with exit code ${code}`));
+    });
+  });
+}

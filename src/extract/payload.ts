@@ -1,0 +1,186 @@
+/**
+ * Turns what a sender sends as client_payload (or workflow inputs) into PayloadFacts: the keys and JSON
+ * types of its fields, or why they cannot be known, or why GitHub will reject it.
+ */
+import type { Expr } from '@actions/expressions';
+import { FunctionCall, Literal } from '@actions/expressions/ast';
+import { TokenType } from '@actions/expressions/lexer';
+import type { PayloadFacts, PayloadField, ValueType } from '../model.js';
+import { splicedJsonType } from '../expressions/evaluate.js';
+import { flattenChain, literalKeys, parseExpression } from '../expressions/parse.js';
+import { findExpressions, singleExpression } from '../expressions/template.js';
+import { resolveText, expressionValues, type Scope } from '../resolve/resolver.js';
+import type { PayloadSpec, ValueRef } from './senders/spec.js';
+import { parseTemplatedJson, type JsonNode } from './templated-json.js';
+
+/** Top-level properties of the github context: far more than client_payload's limit of 10. */
+const GITHUB_CONTEXT_KEYS = 30;
+/** Top-level properties of a push event's payload (ref, before, after, commits, head_commit, ...). */
+const PUSH_EVENT_KEYS = 12;
+
+export function payloadFacts(spec: PayloadSpec, scope: Scope, triggers: string[]): PayloadFacts {
+  switch (spec.kind) {
+    case 'none':
+      return { kind: 'none' };
+    case 'not-object':
+    case 'unknown':
+      return { kind: spec.kind, reason: spec.reason, position: spec.position };
+    case 'fields':
+      return {
+        kind: 'object',
+        position: spec.position,
+        fields: spec.fields.map((field) => {
+          const payloadField: PayloadField = { path: field.path, valueType: field.valueType as ValueType, position: field.keyPosition };
+          const value = field.value.exact ? singleValue(field.value.text, scope, field.value.shell) : undefined;
+          if (value !== undefined) payloadField.value = value;
+          return payloadField;
+        }),
+      };
+    case 'json':
+      return jsonPayloadFacts(spec.value, scope, triggers);
+  }
+}
+
+function jsonPayloadFacts(ref: ValueRef, scope: Scope, triggers: string[]): PayloadFacts {
+  if (!ref.exact) return { kind: 'unknown', reason: `it is computed by \`${ref.text}\``, position: ref.position };
+  if (ref.text.trim() === '') return { kind: 'none' };
+  const whole = singleExpression(ref.text);
+  if (whole) return wholeExpressionPayload(whole.source, ref, scope, triggers);
+  const parsed = parseTemplatedJson(ref.text, { shellVariables: ref.shell });
+  if (!parsed.ok) {
+    if (failureNearExpression(ref.text, parsed.offset)) {
+      return { kind: 'unknown', reason: 'an expression supplies part of its JSON structure', position: ref.position };
+    }
+    return {
+      kind: 'not-object',
+      reason: `it is not valid JSON: ${parsed.error}`,
+      position: ref.locate(parsed.offset, Math.min(parsed.offset + 1, ref.text.length)),
+    };
+  }
+  return nodePayload(parsed.node, ref, scope, (source) => expressionJsonType(source));
+}
+
+/** A payload given as one `${{ }}`: a forwarded payload, a `format()` template, or a value we may resolve. */
+function wholeExpressionPayload(source: string, ref: ValueRef, scope: Scope, triggers: string[]): PayloadFacts {
+  const parsed = parseExpression(source);
+  if (!parsed.ok) return { kind: 'unknown', reason: `its expression does not parse (${parsed.error})`, position: ref.position };
+  const expr = parsed.expr;
+  if (expr instanceof FunctionCall) {
+    const name = expr.functionName.lexeme.toLowerCase();
+    const [first, ...rest] = expr.args;
+    if (name === 'tojson' && first) return toJsonPayload(first, ref, triggers);
+    if (name === 'format' && first instanceof Literal && first.token.type === TokenType.STRING) {
+      const template = formatTemplate(first.literal.coerceString(), rest.length);
+      if (template !== undefined) {
+        const parsedTemplate = parseTemplatedJson(template);
+        const atExpression: ValueRef = { ...ref, locate: () => ref.position };
+        if (parsedTemplate.ok) {
+          return nodePayload(parsedTemplate.node, atExpression, scope, (argSource) => {
+            const index = /^__dl_arg(\d+)$/.exec(argSource)?.[1];
+            const arg = index === undefined ? undefined : rest[Number(index)];
+            return arg ? splicedJsonType(arg) : 'unknown';
+          });
+        }
+      }
+    }
+  }
+  const values = expressionValues(source, scope);
+  if (values && values.length === 1) {
+    const resolved: ValueRef = { ...ref, text: values[0] as string, locate: () => ref.position };
+    if (singleExpression(resolved.text) === undefined) return jsonPayloadFacts(resolved, scope, triggers);
+  }
+  return { kind: 'unknown', reason: `it is computed at run time by \`\${{ ${source} }}\``, position: ref.position };
+}
+
+function toJsonPayload(arg: Expr, ref: ValueRef, triggers: string[]): PayloadFacts {
+  const chain = flattenChain(arg);
+  const keys = chain && chain.root === 'github' && literalKeys(chain).length === chain.keys.length ? literalKeys(chain).map((key) => key.toLowerCase()) : undefined;
+  if (keys?.length === 0) {
+    return { kind: 'unknown', reason: 'it is the whole github context', position: ref.position, topLevelKeysAtLeast: GITHUB_CONTEXT_KEYS };
+  }
+  if (keys?.length === 1 && keys[0] === 'event') {
+    const onlyPush = triggers.length > 0 && triggers.every((trigger) => trigger === 'push');
+    return onlyPush
+      ? { kind: 'unknown', reason: 'it is the whole push event', position: ref.position, topLevelKeysAtLeast: PUSH_EVENT_KEYS }
+      : { kind: 'unknown', reason: 'it is the whole triggering event', position: ref.position };
+  }
+  if (keys?.length === 2 && keys[0] === 'event' && keys[1] === 'client_payload') {
+    return { kind: 'unknown', reason: 'it forwards the client_payload this workflow received', position: ref.position };
+  }
+  return { kind: 'unknown', reason: 'it is built at run time by toJSON()', position: ref.position };
+}
+
+/** `format('{{"tag":{0}}}', x)` as JSON text with `${{ __dl_argN }}` standing for each argument. */
+function formatTemplate(format: string, argCount: number): string | undefined {
+  let out = '';
+  for (let i = 0; i < format.length; i++) {
+    const ch = format[i];
+    if ((ch === '{' || ch === '}') && format[i + 1] === ch) {
+      out += ch;
+      i++;
+    } else if (ch === '{') {
+      const close = format.indexOf('}', i);
+      const index = Number(format.slice(i + 1, close));
+      if (close < 0 || !Number.isInteger(index) || index >= argCount) return undefined;
+      out += `\${{ __dl_arg${index} }}`;
+      i = close;
+    } else out += ch;
+  }
+  return out;
+}
+
+function nodePayload(node: JsonNode, ref: ValueRef, scope: Scope, typeOfExpression: (source: string) => ValueType): PayloadFacts {
+  if (node.type !== 'object') {
+    if (node.type === 'expression') return { kind: 'unknown', reason: 'it is computed at run time', position: ref.position };
+    const what = node.type === 'array' ? 'a JSON array' : `a JSON ${node.type}`;
+    return { kind: 'not-object', reason: `it is ${what}, not an object`, position: ref.locate(node.start, node.end) };
+  }
+  const fields: PayloadField[] = [];
+  const collect = (object: Extract<JsonNode, { type: 'object' }>, prefix: string[]): boolean => {
+    for (const entry of object.entries) {
+      if (entry.keyIsTemplated) return false;
+      const path = [...prefix, entry.key];
+      const field: PayloadField = { path, valueType: jsonType(entry.value, ref, typeOfExpression), position: ref.locate(entry.keyStart, entry.keyEnd) };
+      const value = literalValue(entry.value, scope, ref.shell);
+      if (value !== undefined) field.value = value;
+      fields.push(field);
+      if (entry.value.type === 'object' && !collect(entry.value, path)) return false;
+    }
+    return true;
+  };
+  if (!collect(node, [])) return { kind: 'unknown', reason: 'some of its keys are computed at run time', position: ref.position };
+  return { kind: 'object', fields, position: ref.position };
+}
+
+function jsonType(node: JsonNode, ref: ValueRef, typeOfExpression: (source: string) => ValueType): ValueType {
+  if (node.type === 'expression') return node.shell ? 'unknown' : typeOfExpression(node.source);
+  return node.type;
+}
+
+function literalValue(node: JsonNode, scope: Scope, shell: boolean): string | undefined {
+  switch (node.type) {
+    case 'string':
+      return node.templated ? singleValue(node.text, scope, shell) : node.text;
+    case 'number':
+    case 'boolean':
+      return String(node.value);
+    default:
+      return undefined;
+  }
+}
+
+function singleValue(text: string, scope: Scope, shell: boolean): string | undefined {
+  const values = resolveText(text, scope, { shell });
+  return values?.length === 1 ? values[0] : undefined;
+}
+
+function expressionJsonType(source: string): ValueType {
+  const parsed = parseExpression(source);
+  return parsed.ok ? splicedJsonType(parsed.expr) : 'unknown';
+}
+
+/** True when a JSON syntax error sits at or just after an expression: the expression may supply the syntax. */
+function failureNearExpression(text: string, offset: number): boolean {
+  return findExpressions(text).some((expression) => offset >= expression.start - 2 && offset <= expression.end + 2);
+}
+

@@ -1,0 +1,178 @@
+/**
+ * Resolves a SendSpec in the scope of one matrix combination into concrete Sends: target repository,
+ * event type or workflow, payload, token, and the step outputs it depends on.
+ */
+import type { AppTokenFacts, ResolvedValue, Send, StepOutputRef, TokenFacts } from '../../model.js';
+import type { JsonValue } from '../../expressions/evaluate.js';
+import { forEachChain, literalKeys, parseExpression } from '../../expressions/parse.js';
+import { findExpressions, singleExpression } from '../../expressions/template.js';
+import { resolveText, type Scope } from '../../resolve/resolver.js';
+import { payloadFacts } from '../payload.js';
+import type { SendSpec, TokenSpec, ValueRef } from './spec.js';
+
+export interface StepContext {
+  repo: string;
+  path: string;
+  job: string;
+  scope: Scope;
+  /** Environment variables as written (workflow, job and step `env:` merged), for following tokens. */
+  rawEnv: Map<string, ValueRef>;
+  /** Lower-case ids of the steps before and after this one in its job. */
+  stepIdsBefore: Set<string>;
+  stepIdsAfter: Set<string>;
+  /** Lower-case step id → the create-github-app-token step it names. */
+  appTokenSteps: Map<string, AppTokenFacts>;
+  triggers: string[];
+  matrix?: Record<string, JsonValue>;
+}
+
+/** Beyond this many concrete sends from one step (declared values × matrix), keep the step unresolved. */
+const MAX_SENDS_PER_STEP = 64;
+
+export function concretize(spec: SendSpec, context: StepContext): Send[] {
+  const targets = spec.target ? resolveRef(spec.target, context.scope) : [context.repo];
+  const named = spec.kind === 'repository_dispatch' ? spec.eventType : spec.workflow;
+  // A missing event type or workflow is an empty one: the action or API rejects it.
+  const names = named ? resolveRef(named, context.scope) : [''];
+  const targetValues: (string | undefined)[] = targets ?? [undefined];
+  const nameValues: (string | undefined)[] = names ?? [undefined];
+  if (targetValues.length * nameValues.length > MAX_SENDS_PER_STEP) return [];
+
+  const payload = payloadFacts(spec.payload, context.scope, context.triggers);
+  const token = tokenFacts(spec.token, context);
+  const stepOutputRefs = stepOutputs(spec.feedingTexts, context);
+  const sends: Send[] = [];
+  for (const target of targetValues) {
+    for (const name of nameValues) {
+      const send: Send = {
+        kind: spec.kind,
+        form: spec.form,
+        repo: context.repo,
+        path: context.path,
+        job: context.job,
+        position: spec.position,
+        target: resolvedValue(spec.target ?? { text: '${{ github.repository }}', position: spec.position }, target),
+        payload,
+        token,
+        stepOutputRefs,
+      };
+      if (spec.kind === 'repository_dispatch') {
+        send.eventType = resolvedValue(spec.eventType ?? { text: '', position: spec.position }, name);
+      } else {
+        send.workflow = resolvedValue(spec.workflow ?? { text: '', position: spec.position }, name);
+        if (spec.workflowByName) send.workflowByName = true;
+      }
+      if (spec.addedInputs.length > 0) send.addedInputs = spec.addedInputs;
+      if (spec.ref) send.ref = resolvedValue(spec.ref, firstValue(spec.ref, context.scope));
+      if (context.matrix && Object.keys(context.matrix).length > 0 && mentionsMatrix(spec)) {
+        send.matrix = Object.fromEntries(Object.entries(context.matrix).map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)]));
+      }
+      sends.push(send);
+    }
+  }
+  return sends;
+}
+
+function resolveRef(ref: ValueRef, scope: Scope): string[] | undefined {
+  if (!ref.exact) return undefined;
+  const values = resolveText(ref.text, scope, { shell: ref.shell });
+  return values?.map((value) => value.trim());
+}
+
+function firstValue(ref: ValueRef, scope: Scope): string | undefined {
+  const values = resolveRef(ref, scope);
+  return values?.length === 1 ? values[0] : undefined;
+}
+
+function resolvedValue(ref: Pick<ValueRef, 'text' | 'position'>, value: string | undefined): ResolvedValue {
+  const resolved: ResolvedValue = { text: ref.text, position: ref.position };
+  if (value !== undefined) resolved.value = value;
+  return resolved;
+}
+
+export function mentionsMatrix(spec: SendSpec): boolean {
+  const texts = [spec.target, spec.eventType, spec.workflow, spec.ref].filter((ref): ref is ValueRef => ref !== undefined).map((ref) => ref.text);
+  return texts.some((text) => /matrix\./i.test(text));
+}
+
+/** Follows a token to its origin: a secret, GITHUB_TOKEN, an app-token step, through env variables. */
+function tokenFacts(spec: TokenSpec, context: StepContext): TokenFacts {
+  if (spec.kind === 'default') {
+    return spec.required ? { kind: 'missing', position: spec.position } : { kind: 'github-token', explicit: false, position: spec.position };
+  }
+  if (spec.kind === 'environment') {
+    for (const name of spec.names) {
+      const value = context.rawEnv.get(name);
+      if (value) return tokenOfRef(value, context, 0);
+    }
+    return { kind: 'missing', position: spec.position };
+  }
+  return tokenOfRef(spec.value, context, 0);
+}
+
+function tokenOfRef(ref: ValueRef, context: StepContext, depth: number): TokenFacts {
+  const text = ref.text.trim();
+  const other: TokenFacts = { kind: 'other', text, position: ref.position };
+  if (depth > 4) return other;
+  const variable = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(text);
+  if (variable && ref.shell) {
+    const value = context.rawEnv.get(variable[1] as string);
+    return value ? tokenOfRef(value, context, depth + 1) : other;
+  }
+  // The credential may sit inside a larger string ("token ${{ secrets.X }}"), so use its one expression.
+  const expressions = findExpressions(text);
+  const only = singleExpression(text) ?? (expressions.length === 1 ? expressions[0] : undefined);
+  if (!only) return other;
+  const position = ref.locate(only.start, only.end);
+  const parsed = parseExpression(only.source);
+  if (!parsed.ok) return other;
+  let result: TokenFacts = other;
+  let chains = 0;
+  forEachChain(parsed.expr, (chain) => {
+    chains++;
+    const keys = literalKeys(chain);
+    if (chain.root === 'secrets' && keys.length === 1) {
+      const name = keys[0] as string;
+      result = name.toUpperCase() === 'GITHUB_TOKEN' ? { kind: 'github-token', explicit: true, position } : { kind: 'secret', name, position };
+    } else if (chain.root === 'github' && keys.length === 1 && keys[0]?.toLowerCase() === 'token') {
+      result = { kind: 'github-token', explicit: true, position };
+    } else if (chain.root === 'steps' && keys.length === 3 && keys[1]?.toLowerCase() === 'outputs') {
+      const stepId = keys[0] as string;
+      const facts: TokenFacts = { kind: 'step-output', stepId, output: keys[2] as string, position };
+      const app = context.appTokenSteps.get(stepId.toLowerCase());
+      if (app) facts.appToken = app;
+      result = facts;
+    } else if (chain.root === 'env' && keys.length === 1) {
+      const value = context.rawEnv.get(keys[0] as string);
+      if (value) result = tokenOfRef(value, context, depth + 1);
+    }
+  });
+  // `secrets.A || secrets.B` and the like: more than one source, so no single answer.
+  return chains === 1 ? result : other;
+}
+
+function stepOutputs(texts: ValueRef[], context: StepContext): StepOutputRef[] {
+  const refs = new Map<string, StepOutputRef>();
+  for (const ref of texts) {
+    for (const expression of findExpressions(ref.text)) {
+      const parsed = parseExpression(expression.source);
+      if (!parsed.ok) continue;
+      forEachChain(parsed.expr, (chain) => {
+        const keys = literalKeys(chain);
+        if (chain.root !== 'steps' || keys.length < 3 || keys[1]?.toLowerCase() !== 'outputs') return;
+        const stepId = keys[0] as string;
+        const position = ref.locate(expression.start, expression.end);
+        const key = `${stepId}\u0000${keys[2]}\u0000${position.line}:${position.column}`;
+        if (refs.has(key)) return;
+        refs.set(key, {
+          stepId,
+          output: keys[2] as string,
+          definedBefore: context.stepIdsBefore.has(stepId.toLowerCase()),
+          definedAfter: context.stepIdsAfter.has(stepId.toLowerCase()),
+          position,
+        });
+      });
+    }
+  }
+  return [...refs.values()];
+}

@@ -1,0 +1,251 @@
+/**
+ * Recognises the dispatches one workflow step sends, from a marketplace action's `with:` inputs, an
+ * `actions/github-script` script, or the commands of a `run:` script, and describes each as a SendSpec.
+ */
+import { isMap, isScalar, type Node, type Scalar, type YAMLMap } from 'yaml';
+import type { Position } from '../../model.js';
+import type { SourceFile } from '../../yaml/source.js';
+import { parseGithubScript } from '../github-script.js';
+import type { RawPayload, RawSend, RawValue, ScriptFacts } from '../raw-send.js';
+import { parseShellScript } from '../shell.js';
+import { parseTemplatedJson, type JsonNode } from '../templated-json.js';
+import { findActionSender, isGithubScript, type ActionSender } from './actions.js';
+import type { PayloadSpec, SendSpec, TokenSpec, ValueRef } from './spec.js';
+
+export interface StepNodes {
+  uses?: Scalar;
+  run?: Scalar;
+  with?: YAMLMap;
+}
+
+export interface StepSenders {
+  specs: SendSpec[];
+  /** What a script in the step reads of client_payload, with the scalar the offsets refer to. */
+  scriptFacts?: { facts: ScriptFacts; scalar: Scalar };
+}
+
+export function sendersOfStep(step: StepNodes, source: SourceFile): StepSenders {
+  const uses = step.uses && typeof step.uses.value === 'string' ? step.uses.value.trim() : undefined;
+  if (uses) {
+    if (isGithubScript(uses)) return githubScriptSenders(step, uses, source);
+    const found = findActionSender(uses);
+    if (found) return { specs: [actionSpec(found.sender, found.version, uses, step, source)] };
+    return { specs: [] };
+  }
+  if (step.run && typeof step.run.value === 'string' && mentionsDispatch(step.run.value)) {
+    const facts = parseShellScript(step.run.value);
+    return { specs: facts.sends.map((raw) => scriptSpec(raw, step.run as Scalar, source, undefined)), scriptFacts: { facts, scalar: step.run } };
+  }
+  if (step.run && typeof step.run.value === 'string' && step.run.value.includes('GITHUB_EVENT_PATH')) {
+    return { specs: [], scriptFacts: { facts: parseShellScript(step.run.value), scalar: step.run } };
+  }
+  return { specs: [] };
+}
+
+/** Cheap test before running the shell parser: every command it recognises names one of these. */
+function mentionsDispatch(script: string): boolean {
+  return script.includes('dispatches') || /workflow\s+run/.test(script);
+}
+
+function withInput(step: StepNodes, name: string): Scalar | undefined {
+  const node = step.with?.items.find((pair) => isScalar(pair.key) && pair.key.value === name)?.value as Node | undefined;
+  return isScalar(node) ? node : undefined;
+}
+
+function inputRef(node: Scalar, source: SourceFile): ValueRef {
+  return {
+    text: node.value === null || node.value === undefined ? '' : String(node.value),
+    position: source.positionOf(node),
+    exact: true,
+    shell: false,
+    locate: (start, end) => source.positionInScalar(node, start, end),
+  };
+}
+
+function actionSpec(sender: ActionSender, version: string, uses: string, step: StepNodes, source: SourceFile): SendSpec {
+  const usesPosition = source.positionOf(step.uses);
+  const input = (name: string | undefined): ValueRef | undefined => {
+    const node = name ? withInput(step, name) : undefined;
+    return node ? inputRef(node, source) : undefined;
+  };
+  const firstInput = (names: string[]): ValueRef | undefined => names.map(input).find((ref) => ref !== undefined);
+
+  let kind: SendSpec['kind'];
+  if (typeof sender.kind === 'string') kind = sender.kind;
+  else kind = input(sender.kind.input)?.text.trim() === 'repository_dispatch' ? 'repository_dispatch' : input(sender.kind.input)?.text.trim() === 'workflow_dispatch' ? 'workflow_dispatch' : sender.kind.default;
+
+  let target = input(sender.repository);
+  const repoInput = input(sender.repo);
+  const ownerInput = input(sender.owner);
+  if (!target && (ownerInput || repoInput)) {
+    target = joinOwnerAndName(ownerInput, repoInput, usesPosition);
+  } else if (target && !target.text.includes('/') && sender.repository === 'repo') {
+    // benc-uk's `repo:` takes owner/name; a bare name is its own mistake, kept as written.
+  }
+
+  const payloadRef = firstInput(sender.payload);
+  const tokenRef = firstInput(sender.token);
+  const tokenDefault = typeof sender.tokenDefault === 'function' ? sender.tokenDefault(version) : sender.tokenDefault;
+  const token: TokenSpec = tokenRef ? { kind: 'value', value: tokenRef } : { kind: 'default', required: tokenDefault === 'required', position: usesPosition };
+
+  const spec: SendSpec = {
+    kind,
+    form: uses.includes('@') ? `${uses.slice(0, uses.indexOf('@'))}@${shortVersion(version)}` : uses,
+    position: usesPosition,
+    workflowByName: sender.workflowByName ?? false,
+    payload: payloadRef ? { kind: 'json', value: payloadRef } : { kind: 'none' },
+    token,
+    addedInputs: sender.addsInputs ?? [],
+    feedingTexts: (step.with?.items ?? []).flatMap((pair) => (isScalar(pair.value) ? [inputRef(pair.value, source)] : [])),
+  };
+  if (target) spec.target = target;
+  const eventType = kind === 'repository_dispatch' ? input(sender.eventType) : undefined;
+  if (eventType) spec.eventType = eventType;
+  const workflow = kind === 'workflow_dispatch' ? input(sender.workflow) : undefined;
+  if (workflow) spec.workflow = workflow;
+  const ref = input(sender.ref);
+  if (ref) spec.ref = ref;
+  return spec;
+}
+
+/** A 40-character commit SHA is shown short in messages. */
+function shortVersion(version: string): string {
+  return /^[0-9a-f]{40}$/i.test(version) ? version.slice(0, 7) : version;
+}
+
+function joinOwnerAndName(owner: ValueRef | undefined, name: ValueRef | undefined, fallback: Position): ValueRef {
+  const ownerText = owner?.text ?? '${{ github.repository_owner }}';
+  const nameText = name?.text ?? '${{ github.event.repository.name }}';
+  const anchor = name ?? owner;
+  return {
+    text: `${ownerText}/${nameText}`,
+    position: anchor?.position ?? fallback,
+    exact: (owner?.exact ?? true) && (name?.exact ?? true),
+    shell: (owner?.shell ?? false) || (name?.shell ?? false),
+    locate: () => anchor?.position ?? fallback,
+  };
+}
+
+function githubScriptSenders(step: StepNodes, uses: string, source: SourceFile): StepSenders {
+  const script = withInput(step, 'script');
+  if (!script || typeof script.value !== 'string') return { specs: [] };
+  const facts = parseGithubScript(script.value);
+  const tokenNode = withInput(step, 'github-token');
+  const token: TokenSpec = tokenNode
+    ? { kind: 'value', value: inputRef(tokenNode, source) }
+    : { kind: 'default', required: false, position: source.positionOf(step.uses) };
+  const specs = facts.sends.map((raw) => scriptSpec(raw, script, source, token));
+  for (const spec of specs) spec.form = `${uses.slice(0, uses.indexOf('@'))}@${shortVersion(uses.slice(uses.indexOf('@') + 1))}`;
+  return { specs, scriptFacts: { facts, scalar: script } };
+}
+
+/** A value from inside a script, located through the script scalar. */
+function scriptRef(raw: RawValue, scalar: Scalar, source: SourceFile, shell: boolean): ValueRef {
+  const script = String(scalar.value);
+  const written = script.slice(raw.span.start, raw.span.end);
+  const inner = written.indexOf(raw.text);
+  return {
+    text: raw.text,
+    position: source.positionInScalar(scalar, raw.span.start, raw.span.end),
+    exact: raw.exact,
+    shell,
+    locate: (start, end) =>
+      inner >= 0
+        ? source.positionInScalar(scalar, raw.span.start + inner + start, raw.span.start + inner + end)
+        : source.positionInScalar(scalar, raw.span.start, raw.span.end),
+  };
+}
+
+function scriptSpec(raw: RawSend, scalar: Scalar, source: SourceFile, githubScriptToken: TokenSpec | undefined): SendSpec {
+  const shell = githubScriptToken === undefined;
+  const ref = (value: RawValue | undefined) => (value ? scriptRef(value, scalar, source, shell) : undefined);
+  const position = source.positionInScalar(scalar, raw.span.start, raw.span.end);
+  const spec: SendSpec = {
+    kind: raw.kind,
+    form: raw.form,
+    position,
+    workflowByName: raw.form === 'gh workflow run',
+    payload: { kind: 'none' },
+    token: githubScriptToken ?? shellToken(raw, scalar, source, position),
+    addedInputs: [],
+    feedingTexts: [{ text: String(scalar.value).slice(raw.span.start, raw.span.end), position, exact: true, shell, locate: () => position }],
+  };
+  const target = ref(raw.repository) ?? (raw.owner || raw.repo ? joinOwnerAndName(ref(raw.owner), ref(raw.repo), position) : undefined);
+  if (target) spec.target = target;
+  const eventType = ref(raw.eventType);
+  if (eventType) spec.eventType = eventType;
+  const workflow = ref(raw.workflow);
+  if (workflow) spec.workflow = workflow;
+  const gitRef = ref(raw.ref);
+  if (gitRef) spec.ref = gitRef;
+  if (raw.payload) spec.payload = rawPayloadSpec(raw.payload, scalar, source, shell);
+  if (raw.body) readBody(spec, scriptRef(raw.body, scalar, source, shell));
+  return spec;
+}
+
+function shellToken(raw: RawSend, scalar: Scalar, source: SourceFile, position: Position): TokenSpec {
+  if (raw.authorization) return { kind: 'value', value: scriptRef(raw.authorization, scalar, source, true) };
+  // curl without an Authorization header sends no token at all; gh reads its token from the environment.
+  return raw.form === 'curl' ? { kind: 'default', required: true, position } : { kind: 'environment', names: ['GH_TOKEN', 'GITHUB_TOKEN'], position };
+}
+
+function rawPayloadSpec(payload: RawPayload, scalar: Scalar, source: SourceFile, shell: boolean): PayloadSpec {
+  switch (payload.kind) {
+    case 'json-text':
+      return { kind: 'json', value: scriptRef(payload.text, scalar, source, shell) };
+    case 'fields':
+      return {
+        kind: 'fields',
+        position: source.positionInScalar(scalar, payload.span.start, payload.span.end),
+        fields: payload.fields.map((field) => ({
+          path: field.path,
+          value: scriptRef(field.value, scalar, source, shell),
+          valueType: field.valueType,
+          keyPosition: source.positionInScalar(scalar, field.keySpan.start, field.keySpan.end),
+        })),
+      };
+    case 'not-object':
+    case 'unknown':
+      return { kind: payload.kind, reason: payload.reason, position: source.positionInScalar(scalar, payload.span.start, payload.span.end) };
+  }
+}
+
+/**
+ * A whole request body (`curl -d '{...}'`): event_type / client_payload for a repository dispatch,
+ * ref / inputs for a workflow dispatch. The payload keeps its own offsets inside the body.
+ */
+function readBody(spec: SendSpec, body: ValueRef): void {
+  const parsed = parseTemplatedJson(body.text, { shellVariables: body.shell });
+  if (!parsed.ok || parsed.node.type !== 'object') {
+    spec.payload = { kind: 'unknown', reason: 'its request body could not be read as JSON', position: body.position };
+    return;
+  }
+  const member = (name: string) => parsed.node.type === 'object' ? parsed.node.entries.find((entry) => entry.key === name)?.value : undefined;
+  const stringRef = (node: JsonNode | undefined): ValueRef | undefined => {
+    if (!node) return undefined;
+    const text = node.type === 'string' ? node.text : node.type === 'expression' ? (node.shell ? node.source : `\${{ ${node.source} }}`) : undefined;
+    if (text === undefined) return undefined;
+    return { ...body, text, position: body.locate(node.start, node.end) };
+  };
+  const subRef = (node: JsonNode): ValueRef => ({
+    ...body,
+    text: body.text.slice(node.start, node.end),
+    position: body.locate(node.start, node.end),
+    locate: (start, end) => body.locate(node.start + start, node.start + end),
+  });
+  if (spec.kind === 'repository_dispatch') {
+    const eventType = stringRef(member('event_type'));
+    if (eventType) spec.eventType = eventType;
+    const payload = member('client_payload');
+    spec.payload = payload ? { kind: 'json', value: subRef(payload) } : { kind: 'none' };
+  } else {
+    const ref = stringRef(member('ref'));
+    if (ref) spec.ref = ref;
+    const inputs = member('inputs');
+    spec.payload = inputs ? { kind: 'json', value: subRef(inputs) } : { kind: 'none' };
+  }
+}
+
+export function isMapNode(node: unknown): node is YAMLMap {
+  return isMap(node);
+}

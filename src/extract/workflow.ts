@@ -1,0 +1,360 @@
+/**
+ * Extracts the dispatch facts of one workflow file, parsing it once: its triggers and listeners, the
+ * dispatches its steps send (one per resolved matrix combination), and what it reads of client_payload.
+ */
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import type { AppTokenFacts, PayloadRead, Position, Send, WorkflowFacts } from '../model.js';
+import type { JsonValue } from '../expressions/evaluate.js';
+import { parseExpression } from '../expressions/parse.js';
+import { findExpressions, singleExpression } from '../expressions/template.js';
+import { expandMatrix } from '../resolve/matrix.js';
+import { baseShellEnv, githubContext, layerEnv, type DeclaredValues, type Scope } from '../resolve/resolver.js';
+import { SourceFile } from '../yaml/source.js';
+import { eventTypesOfCondition, payloadReadsIn } from './payload-reads.js';
+import { isAppTokenAction } from './senders/actions.js';
+import { concretize, mentionsMatrix, type StepContext } from './senders/concretize.js';
+import { sendersOfStep, type StepSenders } from './senders/from-step.js';
+import type { ValueRef } from './senders/spec.js';
+import { describeNode, readTriggers } from './triggers.js';
+
+export interface WorkflowInputFile {
+  repo: string;
+  path: string;
+  text: string;
+}
+
+export interface ExtractOptions {
+  /** Values the config declares for expressions the workflows cannot resolve. */
+  declared?: (repo: string, expressionSource: string) => string[] | undefined;
+  /** Files larger than this are reported, not read (default 1 MiB: no real workflow comes near it). */
+  maxFileBytes?: number;
+}
+
+const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
+/** Every sender form we recognise mentions one of these; a file with none can skip the step walk. */
+const SENDER_HINT = /dispatch|workflow\s+run/i;
+
+export function extractWorkflow(file: WorkflowInputFile, options: ExtractOptions = {}): WorkflowFacts {
+  const facts: WorkflowFacts = { repo: file.repo, path: file.path, triggers: [], sends: [], payloadReads: [], listenerProblems: [], syntaxErrors: [], notes: [] };
+  const start: Position = { line: 1, column: 1, endLine: 1, endColumn: 1 };
+  const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  if (file.text.includes('\u0000')) {
+    facts.syntaxErrors.push({ message: 'the file is binary, not a YAML workflow', position: start });
+    return facts;
+  }
+  if (file.text.length > maxBytes) {
+    facts.syntaxErrors.push({ message: `the file is ${file.text.length} bytes, over the ${maxBytes}-byte limit; it was not read`, position: start });
+    return facts;
+  }
+  if (file.text.trim() === '') {
+    facts.syntaxErrors.push({ message: 'the file is empty, so it defines no workflow', position: start });
+    return facts;
+  }
+
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(file.text, { lineCounter, prettyErrors: false, keepSourceTokens: false });
+  const source = new SourceFile(file.text, lineCounter);
+  if (doc.errors.length > 0) {
+    for (const error of doc.errors) {
+      const [from, to] = error.pos;
+      facts.syntaxErrors.push({ message: `invalid YAML: ${firstLine(error.message)}`, position: source.positionOfOffsets(from, Math.max(from, to)) });
+    }
+    return facts;
+  }
+  const root = doc.contents;
+  if (!isMap(root)) {
+    facts.syntaxErrors.push({ message: `the top level is ${describeNode(root as Node | null)}, not a mapping of workflow keys`, position: source.positionOf(root as Node | null) });
+    return facts;
+  }
+
+  const name = root.get('name');
+  if (typeof name === 'string') facts.name = name;
+  const triggers = readTriggers(root, source);
+  facts.triggers = triggers.triggers;
+  if (triggers.onPosition) facts.onPosition = triggers.onPosition;
+  facts.listenerProblems = triggers.listenerProblems;
+  facts.syntaxErrors.push(...triggers.syntaxErrors);
+  if (triggers.repositoryDispatch) facts.repositoryDispatch = triggers.repositoryDispatch;
+  if (triggers.workflowDispatch) facts.workflowDispatch = triggers.workflowDispatch;
+
+  const wantSends = SENDER_HINT.test(file.text);
+  const wantReads = file.text.includes('client_payload') || (facts.repositoryDispatch !== undefined && /github\.event|GITHUB_EVENT_PATH|toJSON\(\s*github\s*\)/i.test(file.text));
+  if (!wantSends && !wantReads) return facts;
+  new WorkflowWalker(file, root, source, facts, options, wantSends, wantReads).walk();
+  return facts;
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0] ?? message;
+}
+
+/** Reads in an `if:` (job or step) that limit event types or test fields, applied to what sits under it. */
+interface ConditionScope {
+  eventTypes?: string[];
+  /** Payload paths (joined with '.') an `if:` tests for presence: reads of them below are optional. */
+  testedFields: Set<string>;
+}
+
+class WorkflowWalker {
+  private readonly declared: DeclaredValues;
+
+  constructor(
+    private readonly file: WorkflowInputFile,
+    private readonly root: YAMLMap,
+    private readonly source: SourceFile,
+    private readonly facts: WorkflowFacts,
+    options: ExtractOptions,
+    private readonly wantSends: boolean,
+    private readonly wantReads: boolean,
+  ) {
+    this.declared = (expression) => options.declared?.(file.repo, expression);
+  }
+
+  walk(): void {
+    const workflowScope = this.layer({ contexts: { github: githubContext(this.file.repo) }, shellEnv: baseShellEnv(this.file.repo), declared: this.declared }, mapAt(this.root, 'env'));
+    const workflowRawEnv = this.rawEnv(new Map(), mapAt(this.root, 'env'));
+    const noConditions: ConditionScope = { testedFields: new Set() };
+    if (this.wantReads) {
+      for (const pair of this.root.items) {
+        const key = keyOf(pair);
+        if (key !== 'jobs' && key !== 'on' && pair.key !== null && !(isScalar(pair.key) && pair.key.value === true)) this.readsIn(pair.value as Node, key === 'if', noConditions);
+      }
+    }
+    const jobs = mapAt(this.root, 'jobs');
+    for (const pair of jobs?.items ?? []) {
+      if (isMap(pair.value)) this.walkJob(keyOf(pair) ?? '?', pair.value, workflowScope, workflowRawEnv);
+    }
+  }
+
+  private walkJob(jobId: string, job: YAMLMap, workflowScope: Scope, workflowRawEnv: Map<string, ValueRef>): void {
+    const jobConditions = this.conditionScope(scalarAt(job, 'if'), { testedFields: new Set() });
+    if (this.wantReads) {
+      for (const pair of job.items) {
+        if (keyOf(pair) !== 'steps') this.readsIn(pair.value as Node, keyOf(pair) === 'if', jobConditions);
+      }
+    }
+    const steps = seqAt(job, 'steps');
+    if (!steps) return;
+    const stepIds = steps.map((step) => (isMap(step) ? scalarAt(step, 'id')?.value : undefined)).map((id) => (typeof id === 'string' ? id.toLowerCase() : undefined));
+    const appTokenSteps = this.appTokenSteps(steps);
+    const jobRawEnv = this.rawEnv(workflowRawEnv, mapAt(job, 'env'));
+    const matrixNode = mapAt(mapAt(job, 'strategy'), 'matrix') ?? (job.getIn(['strategy', 'matrix'], true) as Node | undefined);
+    const combinations = expandMatrix(matrixNode ? (matrixNode as Node).toJSON() : undefined);
+
+    steps.forEach((step, index) => {
+      if (!isMap(step)) return;
+      const stepConditions = this.conditionScope(scalarAt(step, 'if'), jobConditions);
+      let senders: StepSenders | undefined;
+      if (this.wantSends || this.wantReads) {
+        senders = sendersOfStep({ uses: scalarAt(step, 'uses'), run: scalarAt(step, 'run'), with: mapAt(step, 'with') }, this.source);
+      }
+      if (this.wantReads) {
+        this.readsIn(step, false, stepConditions);
+        if (senders?.scriptFacts) this.scriptReads(senders.scriptFacts, stepConditions);
+      }
+      if (!senders || senders.specs.length === 0) return;
+      const stepRawEnv = this.rawEnv(jobRawEnv, mapAt(step, 'env'));
+      const stepEnvRefs = [...(mapAt(step, 'env')?.items ?? [])].flatMap((pair) => (isScalar(pair.value) ? [this.inputRef(pair.value)] : []));
+      const before = new Set(stepIds.slice(0, index).filter((id): id is string => id !== undefined));
+      const after = new Set(stepIds.slice(index).filter((id): id is string => id !== undefined));
+      for (const spec of senders.specs) {
+        spec.feedingTexts.push(...stepEnvRefs);
+        const scopes: (Record<string, JsonValue> | undefined)[] = !mentionsMatrix(spec) ? [combinations?.[0]] : combinations ?? [undefined];
+        const seen = new Set<string>();
+        for (const combination of scopes) {
+          const jobScope = this.layer(this.withMatrix(workflowScope, combination), mapAt(job, 'env'));
+          const stepScope = this.layer(jobScope, mapAt(step, 'env'));
+          const context: StepContext = {
+            repo: this.file.repo,
+            path: this.file.path,
+            job: jobId,
+            scope: stepScope,
+            rawEnv: stepRawEnv,
+            stepIdsBefore: before,
+            stepIdsAfter: after,
+            appTokenSteps,
+            triggers: this.facts.triggers,
+          };
+          if (combination) context.matrix = combination;
+          for (const send of concretize(spec, context)) {
+            const key = sendKey(send);
+            if (seen.has(key)) continue;
+            seen.add(key);
+            this.facts.sends.push(send);
+          }
+        }
+      }
+    });
+  }
+
+  private withMatrix(scope: Scope, combination: Record<string, JsonValue> | undefined): Scope {
+    const contexts = { ...scope.contexts };
+    if (combination) contexts.matrix = combination;
+    else delete contexts.matrix;
+    return { ...scope, contexts };
+  }
+
+  private layer(scope: Scope, env: YAMLMap | undefined): Scope {
+    if (!env) return scope;
+    const values: Record<string, string> = {};
+    for (const pair of env.items) {
+      const key = keyOf(pair);
+      if (key !== undefined && isScalar(pair.value)) values[key] = String(pair.value.value ?? '');
+    }
+    const layered = layerEnv(scope, values, scope.declared);
+    return { ...scope, contexts: { ...scope.contexts, env: layered.envContext }, shellEnv: layered.shellEnv };
+  }
+
+  private rawEnv(outer: Map<string, ValueRef>, env: YAMLMap | undefined): Map<string, ValueRef> {
+    if (!env) return outer;
+    const merged = new Map(outer);
+    for (const pair of env.items) {
+      const key = keyOf(pair);
+      if (key !== undefined && isScalar(pair.value)) merged.set(key, this.inputRef(pair.value));
+    }
+    return merged;
+  }
+
+  private inputRef(node: Scalar): ValueRef {
+    return {
+      text: String(node.value ?? ''),
+      position: this.source.positionOf(node),
+      exact: true,
+      shell: false,
+      locate: (start, end) => this.source.positionInScalar(node, start, end),
+    };
+  }
+
+  private appTokenSteps(steps: unknown[]): Map<string, AppTokenFacts> {
+    const found = new Map<string, AppTokenFacts>();
+    for (const step of steps) {
+      if (!isMap(step)) continue;
+      const id = scalarAt(step, 'id')?.value;
+      const uses = scalarAt(step, 'uses');
+      if (typeof id !== 'string' || !uses || typeof uses.value !== 'string' || !isAppTokenAction(uses.value)) continue;
+      const facts: AppTokenFacts = { position: this.source.positionOf(uses) };
+      const owner = scalarAt(mapAt(step, 'with'), 'owner')?.value;
+      const repositories = scalarAt(mapAt(step, 'with'), 'repositories')?.value;
+      if (owner !== undefined && owner !== null) facts.owner = String(owner);
+      if (repositories !== undefined && repositories !== null) facts.repositories = String(repositories);
+      found.set(id.toLowerCase(), facts);
+    }
+    return found;
+  }
+
+  /** The event types and tested fields an `if:` adds to those of its enclosing scope. */
+  private conditionScope(condition: Scalar | undefined, outer: ConditionScope): ConditionScope {
+    const expression = condition ? conditionExpression(condition) : undefined;
+    if (!expression) return outer;
+    const parsed = parseExpression(expression.source);
+    if (!parsed.ok) return outer;
+    const scope: ConditionScope = { testedFields: new Set(outer.testedFields) };
+    const types = eventTypesOfCondition(parsed.expr);
+    const eventTypes = types && outer.eventTypes ? types.filter((type) => outer.eventTypes?.includes(type)) : (types ?? outer.eventTypes);
+    if (eventTypes) scope.eventTypes = eventTypes;
+    for (const read of payloadReadsIn(parsed.expr, expression.source, true).reads) {
+      if (read.optional) scope.testedFields.add(read.path.join('.'));
+    }
+    return scope;
+  }
+
+  /** Every `${{ }}` (and bare `if:` condition) in a subtree, for client_payload reads. */
+  private readsIn(node: Node | null, isCondition: boolean, conditions: ConditionScope): void {
+    if (!node) return;
+    if (isScalar(node)) {
+      this.readsInScalar(node, isCondition, conditions);
+      return;
+    }
+    visit(node, {
+      Pair: (_key, pair) => {
+        if (isScalar(pair.value)) {
+          this.readsInScalar(pair.value, keyOf(pair) === 'if', conditions);
+          return visit.SKIP;
+        }
+        return undefined;
+      },
+      Scalar: (_key, scalar) => {
+        this.readsInScalar(scalar, false, conditions);
+      },
+    });
+  }
+
+  private readsInScalar(scalar: Scalar, isCondition: boolean, conditions: ConditionScope): void {
+    if (typeof scalar.value !== 'string') return;
+    const text = scalar.value;
+    if (!/github|client_payload/i.test(text)) return;
+    const bare = isCondition && !text.includes('${{');
+    const expressions = bare ? [{ source: text, start: 0, end: text.length }] : findExpressions(text);
+    for (const expression of expressions) {
+      const parsed = parseExpression(expression.source);
+      if (!parsed.ok) continue;
+      const bodyStart = bare ? 0 : text.indexOf(expression.source, expression.start + 3);
+      const asCondition = isCondition && (bare || singleExpression(text) !== undefined);
+      const found = payloadReadsIn(parsed.expr, expression.source, asCondition);
+      const wholeExpression = bare ? undefined : this.source.positionInScalar(scalar, expression.start, expression.end);
+      for (const read of found.reads) {
+        const position = wholeExpression ?? this.source.positionInScalar(scalar, bodyStart + read.start, bodyStart + read.end);
+        this.addRead(read.path, position, read.optional, read.usage, conditions);
+      }
+      if (found.whole.length > 0 && !this.facts.payloadReadsUnknown) {
+        this.facts.payloadReadsUnknown = wholeExpression ?? this.source.positionOf(scalar);
+      }
+    }
+  }
+
+  private scriptReads(script: NonNullable<StepSenders['scriptFacts']>, conditions: ConditionScope): void {
+    for (const read of script.facts.payloadReads) {
+      const position = this.source.positionInScalar(script.scalar, read.span.start, read.span.end);
+      if (read.whole || read.path.length === 0) {
+        if (!this.facts.payloadReadsUnknown) this.facts.payloadReadsUnknown = position;
+      } else {
+        this.addRead(read.path, position, false, undefined, conditions);
+      }
+    }
+    for (const problem of script.facts.problems) {
+      this.facts.notes.push({ message: problem.message, position: this.source.positionInScalar(script.scalar, problem.span.start, problem.span.end) });
+    }
+  }
+
+  private addRead(path: string[], position: Position, optional: boolean, usage: PayloadRead['usage'], conditions: ConditionScope): void {
+    const guarded = conditions.testedFields.has(path.join('.'));
+    const read: PayloadRead = { path, position, optional: optional || guarded };
+    if (conditions.eventTypes) read.eventTypes = conditions.eventTypes;
+    if (usage) read.usage = usage;
+    this.facts.payloadReads.push(read);
+  }
+}
+
+/** An `if:` value as an expression: `${{ x }}` or the bare `x` GitHub also accepts. */
+function conditionExpression(condition: Scalar): { source: string } | undefined {
+  if (typeof condition.value !== 'string') return undefined;
+  const single = singleExpression(condition.value);
+  if (single) return { source: single.source };
+  return condition.value.includes('${{') ? undefined : { source: condition.value };
+}
+
+function sendKey(send: Send): string {
+  return JSON.stringify([send.kind, send.position, send.target.value ?? send.target.text, send.eventType?.value ?? send.eventType?.text, send.workflow?.value ?? send.workflow?.text]);
+}
+
+function keyOf(pair: Pair): string | undefined {
+  return isScalar(pair.key) && typeof pair.key.value === 'string' ? pair.key.value : undefined;
+}
+
+function mapAt(node: unknown, key: string): YAMLMap | undefined {
+  if (!isMap(node)) return undefined;
+  const value = node.get(key, true);
+  return isMap(value) ? value : undefined;
+}
+
+function seqAt(node: YAMLMap, key: string): unknown[] | undefined {
+  const value = node.get(key, true);
+  return isSeq(value) ? value.items : undefined;
+}
+
+function scalarAt(node: unknown, key: string): Scalar | undefined {
+  if (!isMap(node)) return undefined;
+  const value = node.get(key, true);
+  return isScalar(value) ? value : undefined;
+}
+

@@ -1,0 +1,121 @@
+/**
+ * The join across repositories: every send indexed by target, every listener and workflow by repository,
+ * so a rule asks "who listens for E in R?" without walking files. Built once per run from the facts.
+ */
+import type { Edge, EdgeStatus, RepoSummary, Send, WorkflowFacts } from '../model.js';
+
+export interface ScannedRepository {
+  name: string;
+  source: RepoSummary['source'];
+  workflows: WorkflowFacts[];
+}
+
+export class DispatchIndex {
+  readonly repositories = new Map<string, ScannedRepository>();
+  readonly sends: Send[] = [];
+  private readonly sendsByTarget = new Map<string, Send[]>();
+
+  constructor(repositories: ScannedRepository[]) {
+    for (const repository of repositories) {
+      this.repositories.set(repoKey(repository.name), repository);
+      for (const workflow of repository.workflows) this.sends.push(...workflow.sends);
+    }
+    for (const send of this.sends) {
+      if (send.target.value === undefined) continue;
+      const key = repoKey(send.target.value);
+      const list = this.sendsByTarget.get(key) ?? [];
+      list.push(send);
+      this.sendsByTarget.set(key, list);
+    }
+  }
+
+  get workflows(): WorkflowFacts[] {
+    return [...this.repositories.values()].flatMap((repository) => repository.workflows);
+  }
+
+  repository(name: string): ScannedRepository | undefined {
+    return this.repositories.get(repoKey(name));
+  }
+
+  isScanned(name: string): boolean {
+    return this.repositories.has(repoKey(name));
+  }
+
+  /** Sends whose target resolved to `repo`. */
+  sendsTo(repo: string): Send[] {
+    return this.sendsByTarget.get(repoKey(repo)) ?? [];
+  }
+
+  /** Sends whose target could not be resolved: any repository may be theirs. */
+  get unresolvedSends(): Send[] {
+    return this.sends.filter((send) => send.target.value === undefined);
+  }
+
+  /** Workflows of `repo` that listen for repository_dispatch at all. */
+  listeners(repo: string): WorkflowFacts[] {
+    return (this.repository(repo)?.workflows ?? []).filter((workflow) => workflow.repositoryDispatch !== undefined);
+  }
+
+  /** Workflows of `repo` that a repository_dispatch of `eventType` starts. */
+  listenersAccepting(repo: string, eventType: string): WorkflowFacts[] {
+    return this.listeners(repo).filter((workflow) => accepts(workflow, eventType));
+  }
+
+  /**
+   * The workflow a workflow_dispatch names: by file name (with or without `.github/workflows/`), else, where
+   * the sender allows it, by `name:`.
+   */
+  findWorkflow(repo: string, id: string, byName: boolean): WorkflowFacts | undefined {
+    const workflows = this.repository(repo)?.workflows ?? [];
+    const fileName = id.replace(/^\.github\/workflows\//, '');
+    return (
+      workflows.find((workflow) => baseName(workflow.path) === fileName) ??
+      (byName ? workflows.find((workflow) => workflow.name !== undefined && workflow.name === id) : undefined)
+    );
+  }
+
+  edges(): Edge[] {
+    const edges = new Map<string, Edge>();
+    for (const send of this.sends) {
+      const edge: Edge = {
+        from: send.repo,
+        to: send.target.value ?? send.target.text,
+        kind: send.kind,
+        event: (send.kind === 'repository_dispatch' ? send.eventType : send.workflow)?.value ?? (send.kind === 'repository_dispatch' ? send.eventType?.text : send.workflow?.text) ?? '',
+        status: this.edgeStatus(send),
+      };
+      edges.set(JSON.stringify(edge), edge);
+    }
+    return [...edges.values()].sort((a, b) => compareStrings(a.from, b.from) || compareStrings(a.to, b.to) || compareStrings(a.kind, b.kind) || compareStrings(a.event, b.event) || compareStrings(a.status, b.status));
+  }
+
+  edgeStatus(send: Send): EdgeStatus {
+    const target = send.target.value;
+    const name = send.kind === 'repository_dispatch' ? send.eventType?.value : send.workflow?.value;
+    if (target === undefined || name === undefined) return 'unresolved';
+    if (!this.isScanned(target)) return 'external';
+    if (send.kind === 'repository_dispatch') return this.listenersAccepting(target, name).length > 0 ? 'ok' : 'no-listener';
+    const workflow = this.findWorkflow(target, name, send.workflowByName ?? false);
+    if (/^\d+$/.test(name) && !workflow) return 'unresolved';
+    return workflow?.workflowDispatch ? 'ok' : 'no-listener';
+  }
+}
+
+/** Matching of listener types is exact and case-sensitive (dispatch-facts: unconfirmed, so the strict reading). */
+export function accepts(workflow: WorkflowFacts, eventType: string): boolean {
+  const listener = workflow.repositoryDispatch;
+  if (!listener) return false;
+  return listener.types === undefined || listener.types.some((type) => type.value === eventType);
+}
+
+export function repoKey(name: string): string {
+  return name.toLowerCase();
+}
+
+export function baseName(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

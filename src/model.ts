@@ -1,0 +1,222 @@
+/**
+ * The facts dispatch-lint extracts from workflow files, and the findings its rules report.
+ * Everything here is plain data (no classes, no functions) so facts can cross a worker-thread boundary.
+ */
+
+export type Severity = 'error' | 'warning' | 'note';
+export type SeveritySetting = Severity | 'off';
+
+/** 1-based line and column; the end is exclusive (the column just after the last character). */
+export interface Position {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+/** A position inside one workflow file of one repository. */
+export interface Location extends Position {
+  repo: string;
+  /** Relative to the repository root, with `/` separators. */
+  path: string;
+}
+
+/** A value as written in the workflow, and what it resolves to where that is known. */
+export interface ResolvedValue {
+  /** The text as written (after YAML and shell unquoting), `${{ }}` and `$VAR` included. */
+  text: string;
+  /** The concrete value, when every expression in `text` could be resolved. */
+  value?: string;
+  position: Position;
+}
+
+export type ValueType = 'string' | 'boolean' | 'number' | 'null' | 'object' | 'array' | 'unknown';
+
+/** One field of a client_payload or of workflow_dispatch inputs as a sender sends it. */
+export interface PayloadField {
+  /** Key path: ['version'], or ['meta', 'sha'] for a nested object's key. */
+  path: string[];
+  valueType: ValueType;
+  /** The value when it is a literal or resolves to one. */
+  value?: string;
+  /** Where the key is written. */
+  position: Position;
+}
+
+export type PayloadFacts =
+  /** Nothing sent: an empty client_payload (`{}`), or no inputs. */
+  | { kind: 'none' }
+  /** Keys known. */
+  | { kind: 'object'; fields: PayloadField[]; position: Position }
+  /** Sent, but its keys cannot be known statically (a variable, a forwarded payload, a file). */
+  | { kind: 'unknown'; reason: string; position: Position; topLevelKeysAtLeast?: number }
+  /** Certainly not a JSON object: GitHub rejects it with HTTP 422. */
+  | { kind: 'not-object'; reason: string; position: Position };
+
+export type TokenFacts =
+  /** `${{ secrets.NAME }}`, directly or through an env variable. */
+  | { kind: 'secret'; name: string; position: Position }
+  /** `secrets.GITHUB_TOKEN` / `github.token`; `explicit` is false when an action's default supplies it. */
+  | { kind: 'github-token'; explicit: boolean; position: Position }
+  /** `${{ steps.ID.outputs.NAME }}`; `appToken` when that step is actions/create-github-app-token. */
+  | { kind: 'step-output'; stepId: string; output: string; position: Position; appToken?: AppTokenFacts }
+  /** No token at all where one is required (gh without GH_TOKEN, peter-evans v1 without `token:`). */
+  | { kind: 'missing'; position: Position }
+  /** Anything else: an input, a variable we cannot follow. */
+  | { kind: 'other'; text: string; position: Position };
+
+export interface AppTokenFacts {
+  /** The create-github-app-token step's `owner` / `repositories` inputs, as written. */
+  owner?: string;
+  repositories?: string;
+  position: Position;
+}
+
+/** A `steps.X.outputs.Y` that a dispatch input reads. */
+export interface StepOutputRef {
+  stepId: string;
+  output: string;
+  /** True when a step with that id runs before the dispatch in the same job. */
+  definedBefore: boolean;
+  /** True when a step with that id exists later in the job (the usual mistake: order). */
+  definedAfter: boolean;
+  position: Position;
+}
+
+/** One concrete dispatch a workflow step sends (a matrix step yields one per distinct resolved target). */
+export interface Send {
+  kind: 'repository_dispatch' | 'workflow_dispatch';
+  /** How it is sent: 'peter-evans/repository-dispatch@v3', 'gh api', 'gh workflow run', 'curl', ... */
+  form: string;
+  repo: string;
+  path: string;
+  job: string;
+  /** The step's `uses:` or `run:` value. */
+  position: Position;
+  /** Target repository as `owner/name`. */
+  target: ResolvedValue;
+  /** repository_dispatch: the event type. */
+  eventType?: ResolvedValue;
+  /** workflow_dispatch: the workflow file name, `name:` or id. */
+  workflow?: ResolvedValue;
+  /** True when the sender can match a workflow by its `name:` as well as by file name (benc-uk, gh workflow run). */
+  workflowByName?: boolean;
+  ref?: ResolvedValue;
+  payload: PayloadFacts;
+  /** Inputs the sending action adds to every workflow_dispatch by itself (Codex-/return-dispatch). */
+  addedInputs?: string[];
+  token: TokenFacts;
+  stepOutputRefs: StepOutputRef[];
+  /** The matrix values this concrete send was resolved with, for messages. */
+  matrix?: Record<string, string>;
+}
+
+/** A read of `github.event.client_payload...` (or `context.payload.client_payload...` in github-script). */
+export interface PayloadRead {
+  /** Key path below client_payload. */
+  path: string[];
+  position: Position;
+  /** The read tolerates an absent field: `x || default`, `x != ''`, or it sits under an `if:` that tests x. */
+  optional: boolean;
+  /** Event types this read is limited to by an `if: github.event.action == '...'`; undefined means every type. */
+  eventTypes?: string[];
+  /**
+   * How the value is used, where that implies a type: tested for truth (`if: x`, `!x`, `x && y`), or compared
+   * with a literal of a JSON type (`x == true`, `x > 3`, `x == 'yes'`).
+   */
+  usage?: 'truthy' | 'boolean' | 'number' | 'string';
+}
+
+export interface ListenedType {
+  value: string;
+  position: Position;
+}
+
+export interface RepositoryDispatchListener {
+  /** The `repository_dispatch` key under `on:`. */
+  position: Position;
+  /** The accepted event types; undefined when every event type starts the workflow. */
+  types?: ListenedType[];
+}
+
+export interface WorkflowInput {
+  name: string;
+  type: string;
+  required: boolean;
+  hasDefault: boolean;
+  options?: string[];
+  position: Position;
+}
+
+export interface WorkflowDispatchListener {
+  position: Position;
+  inputs: WorkflowInput[];
+  /** Where the `inputs:` key is, for findings about the declarations as a whole. */
+  inputsPosition?: Position;
+}
+
+/** What extraction learnt from one workflow file. */
+export interface WorkflowFacts {
+  repo: string;
+  path: string;
+  /** The workflow's `name:`, when it has one. */
+  name?: string;
+  /** Every event name under `on:`, lower-case. */
+  triggers: string[];
+  /** The `on:` key, for findings about the workflow's triggers as a whole. */
+  onPosition?: Position;
+  repositoryDispatch?: RepositoryDispatchListener;
+  workflowDispatch?: WorkflowDispatchListener;
+  sends: Send[];
+  payloadReads: PayloadRead[];
+  /** Set when the workflow uses the payload in a way whose field reads cannot be known (passed whole). */
+  payloadReadsUnknown?: Position;
+  /** Listener shapes GitHub reads differently from what the author meant (listener-types-invalid). */
+  listenerProblems: { message: string; position: Position }[];
+  /** The file could not be read as a workflow at all (workflow-syntax). */
+  syntaxErrors: { message: string; position: Position }[];
+  /** Things worth a note that no rule owns, such as a script the extractor could not parse. */
+  notes: { message: string; position: Position }[];
+}
+
+export interface RelatedLocation {
+  repo: string;
+  path: string;
+  line: number;
+  column: number;
+  message: string;
+}
+
+export interface Finding {
+  rule: string;
+  severity: Severity;
+  message: string;
+  location: Location;
+  related?: RelatedLocation[];
+}
+
+export type EdgeStatus = 'ok' | 'no-listener' | 'unresolved' | 'external';
+
+export interface Edge {
+  from: string;
+  to: string;
+  kind: 'repository_dispatch' | 'workflow_dispatch';
+  /** The event type (repository_dispatch) or workflow (workflow_dispatch). */
+  event: string;
+  status: EdgeStatus;
+}
+
+export interface RepoSummary {
+  name: string;
+  source: 'local' | 'github';
+  workflows: number;
+}
+
+export interface Report {
+  version: 1;
+  tool: { name: string; version: string };
+  repos: RepoSummary[];
+  findings: Finding[];
+  graph: { edges: Edge[] };
+  summary: { errors: number; warnings: number; notes: number };
+}

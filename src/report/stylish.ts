@@ -1,0 +1,50 @@
+/** ESLint's "stylish" shape: findings grouped under their file, then a one-line summary. */
+import { relative, join } from 'node:path';
+import type { Finding, Report } from '../model.js';
+import type { Palette } from './colour.js';
+
+export interface StylishOptions {
+  palette: Palette;
+  /** Repository name → local folder, to print paths a terminal can open. */
+  roots: Map<string, string>;
+  cwd: string;
+}
+
+export function formatStylish(report: Report, options: StylishOptions): string {
+  const { palette: c } = options;
+  const groups = new Map<string, Finding[]>();
+  for (const finding of report.findings) {
+    const file = fileLabel(finding, options);
+    groups.set(file, [...(groups.get(file) ?? []), finding]);
+  }
+  const lines: string[] = [];
+  for (const [file, findings] of groups) {
+    lines.push('', c.underline(file));
+    const positionWidth = Math.max(...findings.map((finding) => `${finding.location.line}:${finding.location.column}`.length));
+    for (const finding of findings) {
+      const position = `${finding.location.line}:${finding.location.column}`.padEnd(positionWidth);
+      const severity = finding.severity === 'error' ? c.red('error  ') : finding.severity === 'warning' ? c.yellow('warning') : c.blue('note   ');
+      lines.push(`  ${c.dim(position)}  ${severity}  ${finding.message}  ${c.dim(finding.rule)}`);
+    }
+  }
+  const { errors, warnings, notes } = report.summary;
+  const total = errors + warnings + notes;
+  if (total === 0) {
+    lines.push(`${report.repos.length} repositories, ${report.repos.reduce((sum, repo) => sum + repo.workflows, 0)} workflows: no problems`);
+  } else {
+    const mark = errors > 0 ? c.red(c.bold('✖')) : warnings > 0 ? c.yellow(c.bold('⚠')) : c.blue(c.bold('ℹ'));
+    lines.push('', `${mark} ${c.bold(`${total} ${total === 1 ? 'problem' : 'problems'} (${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${plural(notes, 'note')})`)} in ${report.repos.length} repositories`);
+  }
+  return `${lines.join('\n').replace(/^\n/, '')}\n`;
+}
+
+function fileLabel(finding: Finding, options: StylishOptions): string {
+  const root = options.roots.get(finding.location.repo);
+  if (!root) return `${finding.location.repo}/${finding.location.path}`;
+  const path = relative(options.cwd, join(root, finding.location.path));
+  return `${path}  ${`(${finding.location.repo})`}`;
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}

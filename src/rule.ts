@@ -1,0 +1,39 @@
+/**
+ * The shape of a rule (ESLint's `{ meta, create }`, flattened): its id, default severity and description
+ * beside a `check` that reads the index and reports. Severity comes from config, never from the rule.
+ */
+import type { Config } from './config/config.js';
+import type { DispatchIndex } from './graph/index.js';
+import type { Location, Position, RelatedLocation, Severity } from './model.js';
+
+export interface FindingDraft {
+  location: Location;
+  message: string;
+  related?: RelatedLocation[];
+}
+
+export interface RuleContext {
+  index: DispatchIndex;
+  config: Config;
+  report(finding: FindingDraft): void;
+}
+
+export interface Rule {
+  id: string;
+  defaultSeverity: Severity;
+  /** One line: what the rule reports. */
+  description: string;
+  check(context: RuleContext): void;
+}
+
+export function locate(owner: { repo: string; path: string }, position: Position): Location {
+  return { repo: owner.repo, path: owner.path, ...position };
+}
+
+export function relate(owner: { repo: string; path: string }, position: Position, message: string): RelatedLocation {
+  return { repo: owner.repo, path: owner.path, line: position.line, column: position.column, message };
+}
+
+export function docsPath(ruleId: string): string {
+  return `docs/rules/${ruleId}.md`;
+}
