@@ -47,7 +47,7 @@ export const workflowDispatchInputs: Rule = {
           });
         } else if (input.type === 'choice' && input.options && field.value !== undefined && !input.options.includes(field.value)) {
           report({
-            location: locate(send, field.position),
+            location: locate(send, field.valuePosition ?? field.position),
             message: `${send.repo} sends '${field.value}' for choice input '${input.name}' of ${where}, which accepts only ${quoteList(input.options)}`,
             related: [relate(workflow, input.position, `options: ${input.options.join(', ')}`)],
           });

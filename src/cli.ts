@@ -176,7 +176,9 @@ function errorsOnly(report: Report): Report {
 }
 
 function rulesTable(): string {
-  const table = new Table({ head: ['rule', 'default', 'what it reports', 'docs'], style: { head: [], border: [] }, wordWrap: true, colWidths: [30, 9, 60, 40] });
-  for (const rule of RULES) table.push([rule.id, rule.defaultSeverity, rule.description, docsPath(rule.id)]);
-  return `${table.toString()}\n`;
+  // Borderless, one rule per two lines: the id and severity, then what it reports and where its doc is.
+  const borderless = { top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  ' };
+  const table = new Table({ head: ['rule', 'default', 'what it reports / docs'], chars: borderless, style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 } });
+  for (const rule of RULES) table.push([rule.id, rule.defaultSeverity, `${rule.description}\n${docsPath(rule.id)}`]);
+  return `${table.toString().split('\n').map((line) => line.trimEnd()).join('\n')}\n`;
 }

@@ -41,6 +41,8 @@ export interface PayloadField {
   value?: string;
   /** Where the key is written. */
   position: Position;
+  /** Where the value is written, when it is apart from the key. */
+  valuePosition?: Position;
 }
 
 export type PayloadFacts =
@@ -169,6 +171,11 @@ export interface WorkflowFacts {
   workflowDispatch?: WorkflowDispatchListener;
   sends: Send[];
   payloadReads: PayloadRead[];
+  /**
+   * github-script steps that run local code we cannot see (`require('./.github/scripts/bot.js')`): they may
+   * send dispatches of any type, so listeners in this repository cannot be called sender-less.
+   */
+  opaqueScripts?: Position[];
   /** Set when the workflow uses the payload in a way whose field reads cannot be known (passed whole). */
   payloadReadsUnknown?: Position;
   /** Listener shapes GitHub reads differently from what the author meant (listener-types-invalid). */

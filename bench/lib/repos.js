@@ -59,11 +59,36 @@ export function languageFor(rng, repoName) {
 export function distributeWorkflows(rng, total, repoCount, maxPerRepo = 30) {
   const cap = Math.max(maxPerRepo, Math.ceil(total / repoCount));
   // Log-normal weights: most repositories have a handful of workflows, a few have very many.
-  const weights = Array.from({ length: repoCount }, () => Math.exp(rng.gaussian() * 1.1));
-  const weightSum = weights.reduce((sum, weight) => sum + weight, 0);
-  const counts = weights.map((weight) => clamp(Math.round((weight / weightSum) * total), 1, cap));
+  const drawWeight = () => Math.exp(rng.gaussian() * 1.1);
+  const weights = Array.from({ length: repoCount }, drawWeight);
+  const scale = redrawAboveCap(weights, drawWeight, total, cap);
+  const counts = weights.map((weight) => clamp(Math.round(weight * scale), 1, cap));
   settleTotal(rng, counts, total, cap);
   return counts;
+}
+
+/**
+ * Redraws the weights that would exceed the cap, so the tail thins out towards it instead of piling up at it
+ * (clamping would give dozens of repositories exactly `cap` workflows). Returns the weight-to-count scale.
+ */
+function redrawAboveCap(weights, drawWeight, total, cap) {
+  let scale = total / sum(weights);
+  for (let round = 0; round < 5; round++) {
+    let redrawn = false;
+    for (let i = 0; i < weights.length; i++) {
+      for (let tries = 0; weights[i] * scale > cap && tries < 20; tries++) {
+        weights[i] = drawWeight();
+        redrawn = true;
+      }
+    }
+    if (!redrawn) break;
+    scale = total / sum(weights);
+  }
+  return scale;
+}
+
+function sum(values) {
+  return values.reduce((total, value) => total + value, 0);
 }
 
 /** Nudges random repositories up or down by one until the counts add up to `total`. */

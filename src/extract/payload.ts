@@ -30,7 +30,7 @@ export function payloadFacts(spec: PayloadSpec, scope: Scope, triggers: string[]
         kind: 'object',
         position: spec.position,
         fields: spec.fields.map((field) => {
-          const payloadField: PayloadField = { path: field.path, valueType: field.valueType as ValueType, position: field.keyPosition };
+          const payloadField: PayloadField = { path: field.path, valueType: field.valueType as ValueType, position: field.keyPosition, valuePosition: field.value.position };
           const value = field.value.exact ? singleValue(field.value.text, scope, field.value.shell) : undefined;
           if (value !== undefined) payloadField.value = value;
           return payloadField;
@@ -140,7 +140,12 @@ function nodePayload(node: JsonNode, ref: ValueRef, scope: Scope, typeOfExpressi
     for (const entry of object.entries) {
       if (entry.keyIsTemplated) return false;
       const path = [...prefix, entry.key];
-      const field: PayloadField = { path, valueType: jsonType(entry.value, ref, typeOfExpression), position: ref.locate(entry.keyStart, entry.keyEnd) };
+      const field: PayloadField = {
+        path,
+        valueType: jsonType(entry.value, typeOfExpression),
+        position: ref.locate(entry.keyStart, entry.keyEnd),
+        valuePosition: ref.locate(entry.value.start, entry.value.end),
+      };
       const value = literalValue(entry.value, scope, ref.shell);
       if (value !== undefined) field.value = value;
       fields.push(field);
@@ -152,7 +157,7 @@ function nodePayload(node: JsonNode, ref: ValueRef, scope: Scope, typeOfExpressi
   return { kind: 'object', fields, position: ref.position };
 }
 
-function jsonType(node: JsonNode, ref: ValueRef, typeOfExpression: (source: string) => ValueType): ValueType {
+function jsonType(node: JsonNode, typeOfExpression: (source: string) => ValueType): ValueType {
   if (node.type === 'expression') return node.shell ? 'unknown' : typeOfExpression(node.source);
   return node.type;
 }

@@ -32,7 +32,7 @@ export interface ExtractOptions {
 
 const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
 /** Every sender form we recognise mentions one of these; a file with none can skip the step walk. */
-const SENDER_HINT = /dispatch|workflow\s+run/i;
+const SENDER_HINT = /dispatch|workflow\s+run|github-script/i;
 
 export function extractWorkflow(file: WorkflowInputFile, options: ExtractOptions = {}): WorkflowFacts {
   const facts: WorkflowFacts = { repo: file.repo, path: file.path, triggers: [], sends: [], payloadReads: [], listenerProblems: [], syntaxErrors: [], notes: [] };
@@ -148,6 +148,7 @@ class WorkflowWalker {
       if (this.wantSends || this.wantReads) {
         senders = sendersOfStep({ uses: scalarAt(step, 'uses'), run: scalarAt(step, 'run'), with: mapAt(step, 'with') }, this.source);
       }
+      if (senders?.opaqueScript) (this.facts.opaqueScripts ??= []).push(senders.opaqueScript);
       if (this.wantReads) {
         this.readsIn(step, false, stepConditions);
         if (senders?.scriptFacts) this.scriptReads(senders.scriptFacts, stepConditions);

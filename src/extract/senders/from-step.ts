@@ -20,6 +20,8 @@ export interface StepNodes {
 
 export interface StepSenders {
   specs: SendSpec[];
+  /** A github-script step that runs local code we cannot see, which may dispatch anything. */
+  opaqueScript?: Position;
   /** What a script in the step reads of client_payload, with the scalar the offsets refer to. */
   scriptFacts?: { facts: ScriptFacts; scalar: Scalar };
 }
@@ -136,7 +138,10 @@ function githubScriptSenders(step: StepNodes, uses: string, source: SourceFile):
     : { kind: 'default', required: false, position: source.positionOf(step.uses) };
   const specs = facts.sends.map((raw) => scriptSpec(raw, script, source, token));
   for (const spec of specs) spec.form = `${uses.slice(0, uses.indexOf('@'))}@${shortVersion(uses.slice(uses.indexOf('@') + 1))}`;
-  return { specs, scriptFacts: { facts, scalar: script } };
+  const senders: StepSenders = { specs, scriptFacts: { facts, scalar: script } };
+  const runsLocalCode = /\b(?:require|import)\s*\(\s*['"`](?:\.|\$\{\{)/.exec(script.value);
+  if (runsLocalCode) senders.opaqueScript = source.positionInScalar(script, runsLocalCode.index, runsLocalCode.index + runsLocalCode[0].length);
+  return senders;
 }
 
 /** A value from inside a script, located through the script scalar. */
