@@ -20,10 +20,13 @@ export const eventWithoutListener: Rule = {
       const listened = listeners.flatMap((workflow) => workflow.repositoryDispatch?.types?.map((entry) => entry.value) ?? []);
       const nearest = suggest(type, listened);
       const targetName = index.repository(target)?.name ?? target;
+      const outside = `if an app or webhook consumes it, declare it under events.toOutside in the config`;
       const message =
         listeners.length === 0
-          ? `${send.repo} sends '${type}' to ${targetName}, where no workflow listens for repository_dispatch`
-          : `${send.repo} sends '${type}' to ${targetName}, where no workflow listens for it${nearest ? ` (did you mean '${nearest}'?)` : ''}`;
+          ? `${send.repo} sends '${type}' to ${targetName}, where no workflow listens for repository_dispatch, so nothing runs (${outside})`
+          : nearest
+            ? `${send.repo} sends '${type}' to ${targetName}, where no workflow listens for it, so nothing runs (did you mean '${nearest}'?)`
+            : `${send.repo} sends '${type}' to ${targetName}, where no workflow listens for it, so nothing runs (${outside})`;
       report({
         location: locate(send, send.eventType.position),
         message,

@@ -31,19 +31,21 @@ export const tokenSecretDrift: Rule = {
       }
       const configured = config.token.secret?.toUpperCase();
       if (!configured && byName.size < 2) continue;
-      const canonical = configured ?? mostCommon(byName);
-      const inUse = [...byName.entries()]
-        .sort(([a, aSends], [b, bSends]) => bSends.length - aSends.length || (a < b ? -1 : 1))
-        .map(([, sends]) => `${sends[0]?.token.name} (${sends.length}: ${[...new Set(sends.map((send) => send.repo))].join(', ')})`);
+      const ranked = [...byName.entries()].sort(([a, aSends], [b, bSends]) => repoCount(bSends) - repoCount(aSends) || bSends.length - aSends.length || (a < b ? -1 : 1));
+      const canonical = configured ?? ranked[0]?.[0] ?? '';
+      const owner = group[0]?.repo.split('/')[0] ?? '';
+      const inUse = ranked.map(([, sends]) => `${sends[0]?.token.name} in ${plural(repoCount(sends), 'repository', 'repositories')} (${[...new Set(sends.map((send) => send.repo))].join(', ')})`);
       const canonicalSends = byName.get(canonical) ?? [];
       for (const [name, sends] of byName) {
         if (name === canonical) continue;
         for (const send of sends) {
-          const why = configured ? `the config names ${config.token.secret} as the dispatch token` : `the most common dispatch token secret here is ${canonicalSends[0]?.token.name}`;
+          const why = configured
+            ? `the config names ${config.token.secret} as the dispatch token`
+            : `most of ${owner}'s dispatching repositories use ${canonicalSends[0]?.token.name}`;
           report({
             location: locate(send, send.token.position),
-            message: `${send.repo} dispatches with secret ${send.token.name}, but ${why}; in use: ${inUse.join('; ')}`,
-            related: canonicalSends.slice(0, 5).map((other) => relate(other, other.token.position, `uses ${other.token.name}`)),
+            message: `${send.repo} dispatches with secret ${send.token.name}, but ${why}; in use: ${inUse.join('; ')}. Use one name for the one token (or set token.secret in the config)`,
+            related: uniqueBy(canonicalSends, (other) => other.repo).map((other) => relate(other, other.token.position, `uses ${other.token.name}`)),
           });
         }
       }
@@ -51,6 +53,11 @@ export const tokenSecretDrift: Rule = {
   },
 };
 
-function mostCommon(byName: Map<string, SecretSend[]>): string {
-  return [...byName.entries()].sort(([a, aSends], [b, bSends]) => bSends.length - aSends.length || (a < b ? -1 : 1))[0]?.[0] ?? '';
+/** Names are ranked by how many repositories use them, so one repository with many steps does not outvote the rest. */
+function repoCount(sends: SecretSend[]): number {
+  return new Set(sends.map((send) => send.repo.toLowerCase())).size;
+}
+
+function plural(count: number, one: string, many: string): string {
+  return `${count} ${count === 1 ? one : many}`;
 }

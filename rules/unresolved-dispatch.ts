@@ -16,7 +16,8 @@ export const unresolvedDispatch: Rule = {
       ];
       for (const [what, value] of parts) {
         if (!value || value.value !== undefined) continue;
-        report({ location: locate(send, value.position), message: `cannot tell the ${what} of this dispatch: ${howToDeclare(value.text, send.repo)}` });
+        const to = what !== 'target repository' && send.target.value ? ` to ${send.target.value}` : '';
+        report({ location: locate(send, value.position), message: `cannot tell the ${what} of this dispatch${to}: ${howToDeclare(value.text, send.repo)}` });
       }
     }
   },

@@ -28,10 +28,12 @@ export const workflowDispatchTarget: Rule = {
       if (!workflow) {
         const candidates = (repository?.workflows ?? []).flatMap((candidate) => [baseName(candidate.path), ...(byName && candidate.name ? [candidate.name] : [])]);
         const nearest = suggest(id, candidates);
-        const matchedBy = byName ? 'file name or name:' : 'file name (the API does not match name:)';
+        const missing = byName
+          ? `${targetName} has no workflow with that file name or \`name:\`, so the dispatch fails`
+          : `${targetName} has no workflow file '${id}' (the REST API finds workflows by file name or id, not by \`name:\`), so GitHub answers 404`;
         report({
           location: locate(send, send.workflow.position),
-          message: `${send.repo} dispatches workflow '${id}' in ${targetName}, which has no workflow with that ${matchedBy}${nearest ? ` (did you mean '${nearest}'?)` : ''}`,
+          message: `${send.repo} dispatches workflow '${id}', but ${missing}${nearest ? `; did you mean '${nearest}'?` : ''}`,
         });
         continue;
       }

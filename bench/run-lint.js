@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+/**
+ * One full lint of DIR, measured from inside its own process so that the peak memory reported is the linter's
+ * alone (lint-bench.js starts this once per run). Prints one JSON line on stdout:
+ *
+ *   { wallMs, importMs, maxRssMB, workflows, findings, exitCode }
+ *
+ * wallMs covers the runLint() call only; importMs is the module load before it, reported apart so a slow start
+ * is visible without blurring the scan time. maxRssMB is the process's peak resident set, Node itself included.
+ *
+ * Exit status: 0 when it measured (the lint's own exit code is in the JSON), NOT_BUILT when dist/ is missing,
+ * 1 when the linter threw.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { NOT_BUILT } from './lib/exit-codes.js';
+
+const ENTRY = new URL('../dist/src/index.js', import.meta.url);
+
+async function main() {
+  const dir = process.argv[2];
+  if (!dir) {
+    console.error('usage: node bench/run-lint.js DIR');
+    process.exit(1);
+  }
+  if (!existsSync(fileURLToPath(ENTRY))) {
+    console.error('build first: npm run build');
+    process.exit(NOT_BUILT);
+  }
+
+  const importStarted = performance.now();
+  const { runLint } = await import(ENTRY.href);
+  const importMs = performance.now() - importStarted;
+  if (typeof runLint !== 'function') throw new Error('dist/src/index.js does not export runLint');
+
+  const started = performance.now();
+  const { report, exitCode } = await runLint({ paths: [dir] });
+  const wallMs = performance.now() - started;
+
+  const result = {
+    wallMs: round(wallMs),
+    importMs: round(importMs),
+    maxRssMB: round(process.resourceUsage().maxRSS / 1024), // maxRSS is in kilobytes
+    workflows: countWorkflows(report),
+    findings: report.findings.length,
+    exitCode,
+  };
+  process.stdout.write(JSON.stringify(result) + '\n');
+}
+
+/**
+ * How many workflows the report says it read, when its repositories list them (`repos[].workflows`); null when
+ * the report does not say. The bench compares it with the number generated, to catch a scan that skipped files.
+ */
+function countWorkflows(report) {
+  const perRepo = report.repos.map((repo) => (Array.isArray(repo?.workflows) ? repo.workflows.length : null));
+  return perRepo.length && perRepo.every((count) => count !== null) ? perRepo.reduce((sum, count) => sum + count, 0) : null;
+}
+
+function round(value) {
+  return Math.round(value * 10) / 10;
+}
+
+main().catch((error) => {
+  console.error(error?.stack ?? String(error));
+  process.exit(1);
+});
