@@ -15,6 +15,7 @@ import { isAppTokenAction } from './senders/actions.js';
 import { concretize, mentionsMatrix, type StepContext } from './senders/concretize.js';
 import { sendersOfStep, type StepSenders } from './senders/from-step.js';
 import type { ValueRef } from './senders/spec.js';
+import { isQuiet, quietFileFacts } from './quiet-file.js';
 import { describeNode, readTriggers } from './triggers.js';
 
 export interface WorkflowInputFile {
@@ -28,6 +29,8 @@ export interface ExtractOptions {
   declared?: (repo: string, expressionSource: string) => string[] | undefined;
   /** Files larger than this are reported, not read (default 1 MiB: no real workflow comes near it). */
   maxFileBytes?: number;
+  /** Parse every file fully, even quiet ones (for tests that prove the fast path changes nothing). */
+  fullParse?: boolean;
 }
 
 const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
@@ -49,6 +52,11 @@ export function extractWorkflow(file: WorkflowInputFile, options: ExtractOptions
   if (file.text.trim() === '') {
     facts.syntaxErrors.push({ message: 'the file is empty, so it defines no workflow', position: start });
     return facts;
+  }
+
+  if (!options.fullParse && isQuiet(file.text)) {
+    const quiet = quietFileFacts(facts, file.text);
+    if (quiet) return quiet;
   }
 
   const lineCounter = new LineCounter();

@@ -1,0 +1,93 @@
+/**
+ * The fast path for "quiet" workflow files: files whose text provably holds no dispatch fact. Every sender
+ * form, listener and payload read we recognise needs one of the words in RELEVANT; a file without any of them
+ * can only contribute its `name:`, its triggers and whether it is valid YAML. For those, js-yaml (about nine
+ * times faster than `yaml`, without positions) validates the whole file and reads `name` and `on`. Anything
+ * unusual (an error, a strange `on:`, workflow_dispatch inputs whose positions a finding may need) falls back
+ * to the full parse, so the fast path never decides anything the full parse would decide differently.
+ */
+import { CORE_SCHEMA, load } from 'js-yaml';
+import type { Position, WorkflowFacts } from '../model.js';
+
+const RELEVANT =
+  /repository.?dispatch|client_payload|dispatches|workflow\s+run|github-script|workflow-dispatch|dispatch-workflow|dispatch-action|return-dispatch|trigger-workflow|GITHUB_EVENT_PATH|createDispatchEvent|createWorkflowDispatch/i;
+
+/** Only what matches this can be a top-level `on:` key: a line starting at column 1 is a top-level key. */
+const TOP_LEVEL_ON = /^(?:on|"on"|'on'|true)[ \t]*:/m;
+
+export function isQuiet(text: string): boolean {
+  return !RELEVANT.test(text);
+}
+
+/** The facts of a quiet file, or undefined when the full parse must decide. */
+export function quietFileFacts(facts: WorkflowFacts, text: string): WorkflowFacts | undefined {
+  let document: unknown;
+  try {
+    document = load(text, { schema: CORE_SCHEMA, json: false });
+  } catch {
+    return undefined;
+  }
+  if (document === null || typeof document !== 'object' || Array.isArray(document)) return undefined;
+  const root = document as Record<string, unknown>;
+  const on = Object.hasOwn(root, 'on') ? root.on : root.true;
+  const onKey = TOP_LEVEL_ON.exec(text);
+  if (on === undefined || !onKey) return undefined;
+  const triggers = triggerNames(on);
+  if (!triggers) return undefined;
+  const manual = typeof on === 'object' && on !== null && !Array.isArray(on) ? (on as Record<string, unknown>).workflow_dispatch : undefined;
+  if (manual !== undefined && manual !== null && !(typeof manual === 'object' && !hasInputs(manual))) return undefined;
+
+  const onPosition = positionOfMatch(text, onKey.index, onKey[0].replace(/[ \t]*:$/, '').length);
+  let manualPosition: Position | undefined;
+  if (triggers.includes('workflow_dispatch')) {
+    const offset = onlyTriggerMention(text, onKey.index + onKey[0].length);
+    if (offset === undefined) return undefined;
+    manualPosition = positionOfMatch(text, offset, 'workflow_dispatch'.length);
+  }
+  facts.triggers = triggers;
+  facts.onPosition = onPosition;
+  if (typeof root.name === 'string') facts.name = root.name;
+  if (manualPosition) facts.workflowDispatch = { position: manualPosition, inputs: [] };
+  return facts;
+}
+
+/**
+ * The offset of the `workflow_dispatch` trigger: its only mention between `on:` and the next top-level key,
+ * outside comments. With any other count we cannot be sure which it is, and the full parse decides.
+ */
+function onlyTriggerMention(text: string, from: number): number | undefined {
+  const nextTopLevel = /\n[^\s#]/g;
+  nextTopLevel.lastIndex = from;
+  const end = nextTopLevel.exec(text)?.index ?? text.length;
+  const mentions: number[] = [];
+  const word = /(?<![\w-])workflow_dispatch(?![\w-])/g;
+  word.lastIndex = from;
+  for (let match = word.exec(text); match && match.index < end; match = word.exec(text)) {
+    const lineStart = text.lastIndexOf('\n', match.index) + 1;
+    if (!text.slice(lineStart, match.index).includes('#')) mentions.push(match.index);
+  }
+  return mentions.length === 1 ? mentions[0] : undefined;
+}
+
+function triggerNames(on: unknown): string[] | undefined {
+  if (typeof on === 'string') return [on.toLowerCase()];
+  if (Array.isArray(on)) return on.every((item) => typeof item === 'string') ? on.map((item: string) => item.toLowerCase()) : undefined;
+  if (on !== null && typeof on === 'object') return Object.keys(on).map((key) => key.toLowerCase());
+  return undefined;
+}
+
+function hasInputs(manual: object): boolean {
+  const inputs = (manual as Record<string, unknown>).inputs;
+  return inputs !== undefined && inputs !== null && !(typeof inputs === 'object' && Object.keys(inputs).length === 0);
+}
+
+function positionOfMatch(text: string, offset: number, length: number): Position {
+  let line = 1;
+  let lineStart = 0;
+  for (let index = text.indexOf('\n'); index >= 0 && index < offset; index = text.indexOf('\n', index + 1)) {
+    line++;
+    lineStart = index + 1;
+  }
+  const column = offset - lineStart + 1;
+  return { line, column, endLine: line, endColumn: column + length };
+}
