@@ -20,7 +20,7 @@ import { createRepo, distributeWorkflows, generateRepoNames, languageFor } from 
 import { planWiring } from './lib/wiring.js';
 
 /** Bump when the generator's output changes, so existing benchmark orgs are regenerated rather than reused. */
-export const GENERATOR_VERSION = 1;
+export const GENERATOR_VERSION = 2;
 
 /** Share of workflow files that send or receive dispatches; real organisations sit around 10–15%. */
 const DISPATCH_SHARE = 0.12;

@@ -4,14 +4,14 @@
  * set by the YAML parser alone. It prints; it does not judge. The exit status is non-zero only when something
  * broke (no build, a crash, a scan that reported itself broken), never because a target was missed.
  *
- *   node --expose-gc bench/lint-bench.js [--runs 3] [--repos 1000] [--workflows 10000] [--seed 1]
+ *   node --expose-gc bench/lint-bench.js [--runs 3] [--repos 1000] [--workflows 10000] [--seed 1] [--org DIR]
  *
  * See bench/README.md for what the targets are and why.
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { LineCounter, parseDocument } from 'yaml';
@@ -19,7 +19,7 @@ import { generateOrg } from './generate-org.js';
 import { BROKEN_SCAN, NOT_BUILT } from './lib/exit-codes.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const ORG_DIR = join(ROOT, '.bench', 'bench-org');
+const DEFAULT_ORG_DIR = join(ROOT, '.bench', 'bench-org');
 const RUN_LINT = fileURLToPath(new URL('run-lint.js', import.meta.url));
 
 const TARGET_WALL_MS = 3000;
@@ -30,11 +30,11 @@ const LINT_TIMEOUT_MS = 10 * 60 * 1000;
 function main() {
   const options = readOptions();
   const org = prepareOrg(options);
-  const files = listWorkflowFiles(ORG_DIR);
+  const files = listWorkflowFiles(options.org);
   console.log(`measuring the parse floor (best of ${options.runs})...`);
   const floor = measureParseFloor(files, options.runs);
   console.log(`measuring full lints in a child process (best of ${options.runs})...`);
-  const lint = measureLint(options.runs);
+  const lint = measureLint(options.org, options.runs);
   printTable({ org, files, floor, lint });
   process.exitCode = lint.ok ? 0 : 1;
 }
@@ -46,15 +46,18 @@ function readOptions() {
       repos: { type: 'string', default: '1000' },
       workflows: { type: 'string', default: '10000' },
       seed: { type: 'string', default: '1' },
+      // Another folder for the org; its basename is the owner. Generated there on the same terms.
+      org: { type: 'string', default: DEFAULT_ORG_DIR },
     },
   });
-  return Object.fromEntries(Object.entries(values).map(([key, value]) => [key, Number(value)]));
+  const { org, ...numbers } = values;
+  return { org: resolve(org), ...Object.fromEntries(Object.entries(numbers).map(([key, value]) => [key, Number(value)])) };
 }
 
-/** Reuses .bench/bench-org when it was generated with these parameters; regenerates it otherwise. */
-function prepareOrg({ repos, workflows, seed }) {
-  const org = generateOrg(ORG_DIR, { repos, workflows, seed });
-  const where = relative(process.cwd(), ORG_DIR) || ORG_DIR;
+/** Reuses the org (.bench/bench-org) when it was generated with these parameters; regenerates it otherwise. */
+function prepareOrg({ org: orgDir, repos, workflows, seed }) {
+  const org = generateOrg(orgDir, { repos, workflows, seed });
+  const where = relative(process.cwd(), orgDir) || orgDir;
   console.log(org.generated ? `generated ${where} in ${(org.ms / 1000).toFixed(1)} s` : `reusing ${where} (seed ${org.seed})`);
   return org;
 }
@@ -91,10 +94,10 @@ function measureParseFloor(files, runs) {
  * Full lints, each in a fresh child so its peak memory is its own and nothing is warm from the last run.
  * Best wall time, worst peak memory.
  */
-function measureLint(runs) {
+function measureLint(orgDir, runs) {
   const results = [];
   for (let run = 0; run < runs; run++) {
-    const outcome = runLintOnce();
+    const outcome = runLintOnce(orgDir);
     if (!outcome.ok) return outcome;
     results.push(outcome.result);
   }
@@ -109,8 +112,8 @@ function measureLint(runs) {
   };
 }
 
-function runLintOnce() {
-  const child = spawnSync(process.execPath, [RUN_LINT, ORG_DIR], { cwd: ROOT, encoding: 'utf8', timeout: LINT_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024 });
+function runLintOnce(orgDir) {
+  const child = spawnSync(process.execPath, [RUN_LINT, orgDir], { cwd: ROOT, encoding: 'utf8', timeout: LINT_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024 });
   if (child.status === NOT_BUILT) return failure('the linter is not built. build first: npm run build');
   if (child.error || child.status !== 0) {
     const why = child.error ? child.error.message : `exit status ${child.status ?? child.signal}`;

@@ -49,11 +49,11 @@ async function main() {
 }
 
 /**
- * How many workflows the report says it read, when its repositories list them (`repos[].workflows`); null when
- * the report does not say. The bench compares it with the number generated, to catch a scan that skipped files.
+ * How many workflows the report says it read (`repos[].workflows`, a count per repository in report v1); null
+ * when the report does not say. The bench compares it with the number generated, to catch a skipped file.
  */
 function countWorkflows(report) {
-  const perRepo = report.repos.map((repo) => (Array.isArray(repo?.workflows) ? repo.workflows.length : null));
+  const perRepo = report.repos.map((repo) => (typeof repo?.workflows === 'number' ? repo.workflows : null));
   return perRepo.length && perRepo.every((count) => count !== null) ? perRepo.reduce((sum, count) => sum + count, 0) : null;
 }
 

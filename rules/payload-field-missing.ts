@@ -1,4 +1,5 @@
-import type { PayloadField, PayloadRead, Send, WorkflowFacts } from '../src/model.js';
+import type { PayloadRead, Send, WorkflowFacts } from '../src/model.js';
+import { topLevelKeys } from './support.js';
 import { accepts } from '../src/graph/index.js';
 import { locate, relate, type Rule } from '../src/rule.js';
 import { placeKey, uniqueBy, where } from './support.js';
@@ -34,22 +35,27 @@ function appliesTo(read: PayloadRead, send: Send): boolean {
   return read.eventTypes === undefined || read.eventTypes.includes(send.eventType?.value ?? '');
 }
 
-/** Whether the payload carries `path`; a parent sent with an unknown shape may carry anything below it. */
+/**
+ * Whether the payload carries `path`. A key is sent when a field has it or lies below it
+ * (`gh api -f 'client_payload[a][b]=x'` sends `a` as an object with only `b` listed); a field whose value has
+ * an unknown shape may carry anything below it.
+ */
 function sends(send: Send, path: string[]): boolean {
   if (send.payload.kind === 'none') return false;
   if (send.payload.kind !== 'object') return true;
   const fields = send.payload.fields;
   for (let depth = 1; depth <= path.length; depth++) {
     const prefix = path.slice(0, depth);
-    const field = fields.find((candidate) => samePath(candidate.path, prefix));
-    if (!field) return false;
-    if (depth < path.length && !hasKnownChildren(fields, field)) return true;
+    if (!fields.some((field) => startsWith(field.path, prefix))) return false;
+    const exact = fields.find((field) => samePath(field.path, prefix));
+    const hasChildren = fields.some((field) => field.path.length > depth && startsWith(field.path, prefix));
+    if (depth < path.length && exact && exact.valueType !== 'object' && !hasChildren) return true;
   }
   return true;
 }
 
-function hasKnownChildren(fields: PayloadField[], parent: PayloadField): boolean {
-  return parent.valueType === 'object' && fields.some((field) => field.path.length === parent.path.length + 1 && samePath(field.path.slice(0, parent.path.length), parent.path));
+function startsWith(path: string[], prefix: string[]): boolean {
+  return path.length >= prefix.length && samePath(path.slice(0, prefix.length), prefix);
 }
 
 /** Context property lookup ignores case (the runner's dictionaries are case-insensitive). */
@@ -58,7 +64,7 @@ function samePath(a: string[], b: string[]): boolean {
 }
 
 function sentKeys(send: Send): string {
-  return send.payload.kind === 'object' ? send.payload.fields.filter((field) => field.path.length === 1).map((field) => field.path[0]).join(', ') : '';
+  return send.payload.kind === 'object' ? topLevelKeys(send.payload.fields).join(', ') : '';
 }
 
 function message(workflow: WorkflowFacts, read: PayloadRead, missing: Send[]): string {

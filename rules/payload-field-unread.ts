@@ -24,8 +24,10 @@ export const payloadFieldUnread: Rule = {
       // Listeners that ignore the payload altogether (a rebuild on any event) are not missing a field.
       if (reads.length === 0) continue;
       const read = new Set(reads.map((entry) => entry.path[0]?.toLowerCase()));
-      for (const field of send.payload.fields) {
-        if (field.path.length !== 1 || read.has(field.path[0]?.toLowerCase())) continue;
+      // Each top-level key once, at the first field that spells it (a nested-only key has no field of its own).
+      const firstOfEachKey = uniqueBy(send.payload.fields, (field) => (field.path[0] as string).toLowerCase());
+      for (const field of firstOfEachKey) {
+        if (read.has(field.path[0]?.toLowerCase())) continue;
         const key = placeKey(send, field.position, type);
         const entry = unread.get(key) ?? { send, field, type, targets: [] };
         entry.targets.push(index.repository(target)?.name ?? target);

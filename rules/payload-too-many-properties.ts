@@ -1,5 +1,5 @@
 import { locate, type Rule } from '../src/rule.js';
-import { placeKey, uniqueBy } from './support.js';
+import { placeKey, topLevelKeys, uniqueBy } from './support.js';
 
 const GITHUB_LIMIT = 10;
 
@@ -13,7 +13,7 @@ export const payloadTooManyProperties: Rule = {
       if (send.kind !== 'repository_dispatch') continue;
       const payload = send.payload;
       if (payload.kind === 'object') {
-        const topLevel = payload.fields.filter((field) => field.path.length === 1);
+        const topLevel = topLevelKeys(payload.fields);
         if (topLevel.length <= GITHUB_LIMIT) continue;
         report({
           location: locate(send, payload.position),

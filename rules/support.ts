@@ -1,5 +1,5 @@
 /** Small helpers the rules share: deduplication by location, and naming a dispatch in messages. */
-import type { Position, Send } from '../src/model.js';
+import type { PayloadField, Position, Send } from '../src/model.js';
 
 /** A key for "the same place": matrix combinations of one step share positions and should report once. */
 export function placeKey(owner: { repo: string; path: string }, position: Position, ...extra: string[]): string {
@@ -31,4 +31,9 @@ export function where(owner: { path: string }, position: Position): string {
 
 export function quoteList(values: string[]): string {
   return values.map((value) => `'${value}'`).join(', ');
+}
+
+/** The distinct top-level keys of a payload: `a` for both `a` and `a.b` (gh's `client_payload[a][b]=x`). */
+export function topLevelKeys(fields: PayloadField[]): string[] {
+  return [...new Set(fields.map((field) => field.path[0] as string))];
 }

@@ -14,8 +14,9 @@ export const tokenSecretDrift: Rule = {
   defaultSeverity: 'warning',
   description: 'senders in one organisation use different secret names for their dispatch token',
   check({ index, config, report }) {
+    // A dispatch to another owner's repository needs a token for that owner: it is not this org's token.
     const senders = uniqueBy(
-      index.sends.filter((send): send is SecretSend => send.token.kind === 'secret'),
+      index.sends.filter((send): send is SecretSend => send.token.kind === 'secret' && !toOtherOwner(send)),
       (send) => placeKey(send, send.token.position),
     );
     const byOwner = new Map<string, SecretSend[]>();
@@ -52,6 +53,11 @@ export const tokenSecretDrift: Rule = {
     }
   },
 };
+
+function toOtherOwner(send: Send): boolean {
+  const targetOwner = send.target.value?.split('/')[0]?.toLowerCase();
+  return targetOwner !== undefined && targetOwner !== send.repo.split('/')[0]?.toLowerCase();
+}
 
 /** Names are ranked by how many repositories use them, so one repository with many steps does not outvote the rest. */
 function repoCount(sends: SecretSend[]): number {

@@ -5,8 +5,8 @@
  */
 import { claimFileName } from './repos.js';
 import {
-  buildJob, codeqlJob, dependabotJob, dockerJob, e2eJob, hygieneJob, lintJob, pagesJobs, releaseJob,
-  slackNotifyJob, staleJob, terraformJob, testJob,
+  buildJob, changesJob, codeqlJob, dependabotJob, dockerJob, e2eJob, hygieneJob, lintJob, packageTestJob, pagesJobs,
+  releaseJob, slackNotifyJob, staleJob, terraformJob, testJob,
 } from './steps.js';
 import { expr, flowList, workflowFile } from './yaml-text.js';
 
@@ -76,6 +76,14 @@ function jobIds(jobs) {
   return jobs.map((lines) => lines.find((line) => /^[a-z][\w-]*:$/.test(line)).slice(0, -1));
 }
 
+const PACKAGES = ['api', 'web', 'worker', 'shared', 'cli', 'admin', 'sdk', 'jobs'];
+
+/** A monorepo's CI: a paths filter, then one test job per package. */
+function monorepoJobs(rng, language) {
+  const packages = rng.sample(PACKAGES, rng.int(3, 7));
+  return [changesJob(rng, packages), ...packages.map((name) => packageTestJob(rng, language, name))];
+}
+
 /** The usual push / pull_request trigger, often with a bare `workflow_dispatch:` so it can be run by hand. */
 export function ciTriggers(rng, { manual = rng.chance(0.45), paths = rng.chance(0.3) } = {}) {
   const branches = rng.pick([['main'], ['main'], ['main', 'release/**'], ['master']]);
@@ -108,9 +116,11 @@ function concurrency(rng) {
 
 const NOISE_KINDS = {
   ci(rng, language) {
-    const jobs = [testJob(rng, language)];
+    const jobs = rng.chance(0.15) ? monorepoJobs(rng, language) : [testJob(rng, language)];
     if (rng.chance(0.6)) jobs.unshift(lintJob(rng, language));
     if (rng.chance(0.4)) jobs.push(buildJob(rng, language));
+    if (rng.chance(0.2)) jobs.push(e2eJob(rng, language));
+    if (rng.chance(0.15)) jobs.push(dockerJob(rng));
     return {
       comments: rng.chance(0.4) ? ['Runs on every push to main and on pull requests.'] : [],
       name: rng.pick(['CI', 'CI', 'Tests', 'Build and test']),
@@ -166,13 +176,13 @@ const NOISE_KINDS = {
       jobs,
     };
   },
-  dependabot(rng) {
+  dependabot() {
     return {
       comments: ['Approves and auto-merges patch updates from Dependabot once checks pass.'],
       name: 'Dependabot auto-merge',
       on: ['pull_request_target:', '  types: [opened, synchronize, reopened]'],
       permissions: [['contents', 'read']],
-      jobs: [dependabotJob(rng)],
+      jobs: [dependabotJob()],
     };
   },
   stale(rng) {

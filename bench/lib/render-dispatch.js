@@ -4,7 +4,7 @@
  * actions/github-script, and matrix or shell-loop fan-outs. Listeners read their payload the ways people do:
  * step env, `if:`, `run-name:`, `environment:`, and `context.payload` inside github-script.
  */
-import { buildJob, checkout, lintJob, setupToolchain, slackNotifyJob, testJob } from './steps.js';
+import { buildJob, checkout, lintJob, setupToolchain, slackNotifyJob } from './steps.js';
 import { block, expr, flowList, job, step, workflowFile } from './yaml-text.js';
 
 const MIN_LINES = 30;
@@ -46,7 +46,7 @@ function headSpec(rng, workflow) {
       }),
     );
   }
-  for (const send of fanOuts) jobs.push(fanOutJob(rng, send, workflow));
+  for (const send of fanOuts) jobs.push(fanOutJob(rng, send));
   return {
     comments: headComments(rng, workflow),
     name: rng.pick(HEAD_NAMES[workflow.trigger]),
@@ -86,7 +86,7 @@ function headComments(rng, workflow) {
   ]);
 }
 
-function fanOutJob(rng, send, workflow) {
+function fanOutJob(rng, send) {
   const token = tokenText(send.token);
   const appStep = send.token.kind === 'app' ? [appTokenStep()] : [];
   if (send.form === 'matrix') {
@@ -153,8 +153,8 @@ function listenerSpec(rng, workflow) {
   });
   return {
     comments: listenerComments(rng, workflow),
-    name: listenerName(rng, workflow),
-    runName: reads.includes('version') && rng.chance(0.4) ? `${listenerName(rng, workflow)} ${readExpression('version')}` : undefined,
+    name: listenerName(workflow),
+    runName: reads.includes('version') && rng.chance(0.4) ? `${listenerName(workflow)} ${readExpression('version')}` : undefined,
     on: listen.kind === 'rd' ? repositoryDispatchTrigger(rng, workflow) : workflowDispatchTrigger(listen.inputs),
     permissions: [['contents', 'read']],
     concurrency: rng.chance(0.3) ? [['group', `${workflow.fileName.replace('.yml', '')}-${expr('github.ref')}`], ['cancel-in-progress', false]] : undefined,
@@ -166,7 +166,7 @@ function mainJobIdFor(purpose) {
   return { deploy: 'deploy', migrate: 'migrate', e2e: 'e2e', publish: 'publish', sync: 'sync', docs: 'docs' }[purpose];
 }
 
-function listenerName(rng, workflow) {
+function listenerName(workflow) {
   if (workflow.listen.kind === 'wd') {
     return { deploy: 'Deploy', migrate: 'Run migrations', e2e: 'Remote E2E', publish: 'Publish', sync: 'Sync from upstream', docs: 'Rebuild docs' }[workflow.listen.purpose];
   }
@@ -230,7 +230,7 @@ function listenerSteps(rng, workflow, readExpression) {
       name: workStepName(workflow),
       ifExpr: reads.includes('dry_run') ? (workflow.listen.kind === 'rd' ? '!github.event.client_payload.dry_run' : '!inputs.dry_run') : undefined,
       env: envReads.length ? envReads.map((name) => [envName(name), readExpression(name)]) : undefined,
-      run: workCommands(rng, workflow, envReads),
+      run: workCommands(rng, envReads),
     }),
   );
   if (scriptRead) steps.push(payloadScriptStep(scriptRead));
@@ -243,7 +243,7 @@ function workStepName(workflow) {
   return 'Handle the event';
 }
 
-function workCommands(rng, workflow, envReads) {
+function workCommands(rng, envReads) {
   const variables = envReads.map((name) => `"$${envName(name)}"`).join(' ');
   const script = rng.pick(['./scripts/deploy.sh', './scripts/update.sh', 'make release', './ci/handle-dispatch.sh']);
   return [
@@ -302,15 +302,15 @@ function sendStep(rng, send, workflow) {
     case 'peter-evans@v4':
       return peterEvansStep(rng, send);
     case 'gh-api':
-      return send.kind === 'rd' ? ghApiDispatchStep(rng, send) : ghApiWorkflowStep(rng, send);
+      return send.kind === 'rd' ? ghApiDispatchStep(rng, send) : ghApiWorkflowStep(send);
     case 'curl':
       return curlStep(rng, send);
     case 'github-script':
-      return send.kind === 'rd' ? scriptDispatchStep(rng, send) : scriptWorkflowStep(rng, send);
+      return send.kind === 'rd' ? scriptDispatchStep(rng, send) : scriptWorkflowStep(send);
     case 'gh-workflow-run':
       return ghWorkflowRunStep(rng, send);
     case 'benc-uk':
-      return bencUkStep(rng, send);
+      return bencUkStep(send);
     default:
       throw new Error(`no renderer for send form ${send.form} in ${workflow.fileName}`);
   }
@@ -400,7 +400,7 @@ function ghWorkflowRunStep(rng, send) {
   });
 }
 
-function ghApiWorkflowStep(rng, send) {
+function ghApiWorkflowStep(send) {
   return step({
     name: `Run ${send.workflowFile} in ${send.target.repo}`,
     env: [['GH_TOKEN', tokenText(send.token) ?? expr('github.token')]],
@@ -411,7 +411,7 @@ function ghApiWorkflowStep(rng, send) {
   });
 }
 
-function bencUkStep(rng, send) {
+function bencUkStep(send) {
   const inputs = Object.fromEntries(send.inputs.map((input) => [input.name, input.value]));
   return step({
     name: `Trigger ${send.workflowFile} in ${send.target.repo}`,
@@ -426,7 +426,7 @@ function bencUkStep(rng, send) {
   });
 }
 
-function scriptWorkflowStep(rng, send) {
+function scriptWorkflowStep(send) {
   const inputs = Object.fromEntries(send.inputs.map((input) => [input.name, input.value]));
   return step({
     name: `Start ${send.workflowFile}`,

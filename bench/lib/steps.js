@@ -175,6 +175,35 @@ export function versionStep() {
   });
 }
 
+/** Monorepo CI: which packages changed, so each package's tests run only when they need to. */
+export function changesJob(rng, packages) {
+  return job('changes', {
+    comment: ['Work out which packages changed; the jobs below skip the rest.'],
+    outputs: packages.map((name) => [name, expr(`steps.filter.outputs.${name}`)]),
+    steps: [
+      checkout(rng),
+      step({
+        uses: 'dorny/paths-filter@v3',
+        id: 'filter',
+        withPairs: [['filters', block(packages.flatMap((name) => [`${name}:`, `  - 'packages/${name}/**'`, "  - 'package-lock.json'"]))]],
+      }),
+    ],
+  });
+}
+
+export function packageTestJob(rng, language, name) {
+  return job(`test-${name}`, {
+    name: `Test ${name}`,
+    needs: 'changes',
+    ifExpr: `needs.changes.outputs.${name} == 'true'`,
+    steps: [
+      checkout(rng),
+      ...setupToolchain(rng, language),
+      step({ name: 'Run tests', workingDirectory: `packages/${name}`, run: rng.pick(TEST_COMMANDS[language]) }),
+    ],
+  });
+}
+
 export function e2eJob(rng, language) {
   const services = [
     'postgres:',
@@ -334,7 +363,7 @@ export function staleJob(rng) {
   });
 }
 
-export function dependabotJob(rng) {
+export function dependabotJob() {
   return job('auto-merge', {
     ifExpr: "github.actor == 'dependabot[bot]'",
     permissions: [['contents', 'write'], ['pull-requests', 'write']],

@@ -155,7 +155,7 @@ const SCENARIOS = {
       targets: targets.map((repo) => repo.name),
       eventType,
       fields: fields.map((path) => valueFor(head, path)),
-      token: senderToken(ctx, head),
+      token: senderToken(head),
     };
     head.sends.push(send);
     if (decideMistake(ctx)) plantWrongToken(ctx, head, send, `${targets.length} repositories`);
@@ -258,7 +258,7 @@ function linkRepositoryDispatch(ctx, sender, targetRepo, { relay, sameRepo = fal
     eventType,
     fields: paths.map((path) => valueFor(sender, path)),
     forwardWhole: whole,
-    token: sameRepo ? sameRepoToken(rng) : senderToken(ctx, sender),
+    token: sameRepo ? sameRepoToken(rng) : senderToken(sender),
   };
   sender.sends.push(send);
 
@@ -291,7 +291,7 @@ function linkWorkflowDispatch(ctx, sender, targetRepo, { relay, sameRepo = false
     workflowFile: listener.fileName,
     ref: rng.pick(['main', 'main', 'main', expr('github.event.repository.default_branch')]),
     inputs: sentInputs.map((input) => ({ name: input.name, value: inputValue(rng, sender, input) })),
-    token: sameRepo ? sameRepoToken(rng) : senderToken(ctx, sender),
+    token: sameRepo ? sameRepoToken(rng) : senderToken(sender),
   };
   sender.sends.push(send);
 
@@ -368,7 +368,7 @@ function fanInSender(ctx, repo, listener, eventType, fields) {
     target: spellTarget(ctx, listener.repo),
     eventType,
     fields: fields.map((path) => valueFor(head, path)),
-    token: senderToken(ctx, head),
+    token: senderToken(head),
   };
   head.sends.push(send);
   const mistake = decideMistake(ctx) && rng.weighted({ 'typo-event-type': 3, 'wrong-token': 2, 'missing-payload-field': 3 });
@@ -478,7 +478,7 @@ function pickTokenStyle(rng) {
   return rng.chance(0.7) ? 'secret' : 'app';
 }
 
-function senderToken(ctx, sender) {
+function senderToken(sender) {
   if (sender.tokenStyle === 'app') return { kind: 'app' };
   return { kind: 'secret', name: 'DISPATCH_TOKEN' };
 }
