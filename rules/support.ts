@@ -37,3 +37,11 @@ export function quoteList(values: string[]): string {
 export function topLevelKeys(fields: PayloadField[]): string[] {
   return [...new Set(fields.map((field) => field.path[0] as string))];
 }
+
+/** workflow_dispatch sends, one per step and resolved target (matrix combinations that agree count once). */
+export function distinctWorkflowDispatches(sends: Send[]): Send[] {
+  return uniqueBy(
+    sends.filter((send) => send.kind === 'workflow_dispatch'),
+    (send) => placeKey(send, send.position, send.target.value ?? '', send.workflow?.value ?? ''),
+  );
+}

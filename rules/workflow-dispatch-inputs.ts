@@ -1,6 +1,6 @@
 import { locate, relate, type Rule } from '../src/rule.js';
 import { suggest } from '../src/suggest.js';
-import { placeKey, quoteList, uniqueBy } from './support.js';
+import { distinctWorkflowDispatches, quoteList } from './support.js';
 
 /** GitHub checks inputs when it accepts a workflow_dispatch: a mismatch fails the request with 422. */
 export const workflowDispatchInputs: Rule = {
@@ -18,11 +18,7 @@ export const workflowDispatchInputs: Rule = {
         });
       }
     }
-    const sends = uniqueBy(
-      index.sends.filter((send) => send.kind === 'workflow_dispatch'),
-      (send) => placeKey(send, send.position, send.target.value ?? '', send.workflow?.value ?? ''),
-    );
-    for (const send of sends) {
+    for (const send of distinctWorkflowDispatches(index.sends)) {
       const target = send.target.value;
       const id = send.workflow?.value;
       if (target === undefined || id === undefined || !send.workflow) continue;

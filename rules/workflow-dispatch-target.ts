@@ -1,7 +1,7 @@
 import { baseName } from '../src/graph/index.js';
 import { locate, relate, type Rule } from '../src/rule.js';
 import { suggest } from '../src/suggest.js';
-import { placeKey, uniqueBy } from './support.js';
+import { distinctWorkflowDispatches } from './support.js';
 
 /** The API answers 404 for a workflow the target lacks and 422 for one without a workflow_dispatch trigger. */
 export const workflowDispatchTarget: Rule = {
@@ -9,11 +9,7 @@ export const workflowDispatchTarget: Rule = {
   defaultSeverity: 'error',
   description: 'a workflow_dispatch names a workflow the target repository lacks, or one without a workflow_dispatch trigger',
   check({ index, report }) {
-    const sends = uniqueBy(
-      index.sends.filter((send) => send.kind === 'workflow_dispatch'),
-      (send) => placeKey(send, send.position, send.target.value ?? '', send.workflow?.value ?? ''),
-    );
-    for (const send of sends) {
+    for (const send of distinctWorkflowDispatches(index.sends)) {
       const target = send.target.value;
       const id = send.workflow?.value;
       if (target === undefined || id === undefined || !send.workflow || !index.isScanned(target) || /^\d+$/.test(id)) continue;

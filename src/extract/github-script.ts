@@ -32,6 +32,7 @@ import type {
   TemplateLiteral,
   VariableDeclarator,
 } from 'acorn';
+import { findClose } from '../expressions/template.js';
 import type {
   RawField,
   RawPayload,
@@ -110,19 +111,10 @@ function maskExpressions(script: string): MaskedScript {
   return { text, expressions, placeholderPattern };
 }
 
-/**
- * The offset just past the `}}` that closes an expression whose body starts at `from`, or -1.
- * Expression strings are single-quoted ('' escapes a quote, which simply toggles twice), and a `}}` inside one
- * (`format('{0}}}', x)`) does not close the expression.
- */
+/** The offset just past the `}}` that closes an expression whose body starts at `from`, or -1 (see findClose). */
 function findExpressionEnd(script: string, from: number): number {
-  let inString = false;
-  for (let i = from; i < script.length; i++) {
-    const ch = script[i];
-    if (ch === "'") inString = !inString;
-    else if (!inString && ch === '}' && script[i + 1] === '}') return i + 2;
-  }
-  return -1;
+  const close = findClose(script, from);
+  return close < 0 ? -1 : close + 2;
 }
 
 /**

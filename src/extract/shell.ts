@@ -22,6 +22,7 @@
  * - gh's `{owner}` / `{repo}` endpoint placeholders mean the current repository; they are given back as the
  *   `${{ }}` expressions for it, while the span stays on the placeholder text.
  */
+import { findClose } from '../expressions/template.js';
 import type {
   RawField,
   RawPayload,
@@ -103,25 +104,10 @@ const ANSI_C_ESCAPES: Record<string, string> = {
   '"': '"',
 };
 
-/**
- * Returns the index just after the `}}` closing the `${{` at `from`, or -1. Single-quoted strings inside the
- * expression are skipped (a `''` inside one simply closes and reopens it), so `'}}'` does not end it.
- */
+/** Returns the index just after the `}}` closing the `${{` at `from`, or -1 (the runner's own rule: see findClose). */
 function findExpressionEnd(text: string, from: number): number {
-  let i = from + 3;
-  while (i < text.length) {
-    const ch = text.charAt(i);
-    if (ch === "'") {
-      const close = text.indexOf("'", i + 1);
-      if (close < 0) return -1;
-      i = close + 1;
-    } else if (text.startsWith('}}', i)) {
-      return i + 2;
-    } else {
-      i++;
-    }
-  }
-  return -1;
+  const close = findClose(text, from + 3);
+  return close < 0 ? -1 : close + 2;
 }
 
 /** Collects a word's text character by character, remembering where each character came from. */
