@@ -12,7 +12,7 @@ export const eventTypeInvalid: Rule = {
     for (const send of uniqueBy(index.sends, (send) => placeKey(send, send.eventType?.position ?? send.position, send.eventType?.value ?? ''))) {
       const type = send.eventType?.value;
       if (send.kind !== 'repository_dispatch' || type === undefined || !send.eventType) continue;
-      if (type.trim() === '') {
+      if (type === '') {
         report({ location: locate(send, send.eventType.position), message: `${send.repo} sends a repository_dispatch with an empty event type; GitHub requires 1 to ${MAX_LENGTH} characters` });
       } else if (type.length > MAX_LENGTH) {
         report({ location: locate(send, send.eventType.position), message: `the event type ${send.repo} sends is ${type.length} characters long; GitHub allows at most ${MAX_LENGTH}` });

@@ -22,7 +22,7 @@ export const payloadTooManyProperties: Rule = {
       } else if (payload.kind === 'unknown' && (payload.topLevelKeysAtLeast ?? 0) > GITHUB_LIMIT) {
         report({
           location: locate(send, payload.position),
-          message: `client_payload is ${payload.reason}, which has more than ${GITHUB_LIMIT} top-level properties; GitHub answers 422 (send only the fields the listener needs)`,
+          message: `client_payload ${payload.reason.replace(/^it /, '')}, which has more than ${GITHUB_LIMIT} top-level properties; GitHub answers 422 (send only the fields the listener needs)`,
         });
       }
     }

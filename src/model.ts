@@ -39,6 +39,11 @@ export interface PayloadField {
   valueType: ValueType;
   /** The value when it is a literal or resolves to one. */
   value?: string;
+  /**
+   * For a string: the type its text spells (`"false"`, `"1"`, `"${{ inputs.flag }}"` of a boolean input).
+   * A listener that tests such a string for truth, or compares it with a boolean, is misled.
+   */
+  looksLike?: 'boolean' | 'number';
   /** Where the key is written. */
   position: Position;
   /** Where the value is written, when it is apart from the key. */
@@ -111,6 +116,26 @@ export interface Send {
   stepOutputRefs: StepOutputRef[];
   /** The matrix values this concrete send was resolved with, for messages. */
   matrix?: Record<string, string>;
+  /** The `permissions:` in force for the step's job (job-level, else workflow-level); undefined when neither sets any. */
+  permissions?: PermissionsFacts;
+  /** The `if:` conditions of the job and the step, as written, outermost first. */
+  conditions: string[];
+  /** The events the step can run on, as far as those conditions show it. */
+  events?: EventConstraint;
+}
+
+/** From `if:` conditions: the only event names a step may run on, and the ones it may not. */
+export interface EventConstraint {
+  only?: string[];
+  not: string[];
+}
+
+export interface PermissionsFacts {
+  /** `read-all` / `write-all` as written, or the scopes of a mapping (an empty mapping sets every scope to none). */
+  shorthand?: string;
+  scopes?: Record<string, string>;
+  level: 'workflow' | 'job';
+  position: Position;
 }
 
 /** A read of `github.event.client_payload...` (or `context.payload.client_payload...` in github-script). */
@@ -176,6 +201,10 @@ export interface WorkflowFacts {
    * send dispatches of any type, so listeners in this repository cannot be called sender-less.
    */
   opaqueScripts?: Position[];
+  /** Where the workflow first uses client_payload whole (not field by field), if it does. */
+  clientPayloadWhole?: Position;
+  /** `${{ github.event.client_payload... }}` / `${{ github.event.inputs... }}` expanded straight into a script. */
+  injections?: { expression: string; script: 'run' | 'github-script'; position: Position }[];
   /** Set when the workflow uses the payload in a way whose field reads cannot be known (passed whole). */
   payloadReadsUnknown?: Position;
   /** Listener shapes GitHub reads differently from what the author meant (listener-types-invalid). */

@@ -20,7 +20,7 @@ export interface ExpressionRead {
 export interface ExpressionReads {
   reads: ExpressionRead[];
   /** Spans where the payload (or the whole event) is used whole or with a key only known at run time. */
-  whole: { start: number; end: number }[];
+  whole: { start: number; end: number; payload: boolean }[];
 }
 
 /** Where in its parent an expression sits; it decides whether a read tolerates an absent field. */
@@ -85,14 +85,14 @@ function visitChain(expr: IndexAccess | ContextAccess, role: Role, comparedWith:
   // `github`, `github.event`: the whole event (and so the payload) leaves our sight, e.g. in toJSON().
   const usesEventWhole = lowered.length === 0 || (lowered.length === 1 && lowered[0] === 'event');
   if (usesEventWhole) {
-    if (role === 'value') found.whole.push(span);
+    if (role === 'value') found.whole.push({ ...span, payload: false });
     return;
   }
   if (lowered[0] !== 'event' || lowered[1] !== 'client_payload') return;
   const path = names.slice(2);
   if (path.length === 0 || !keysAreAllLiteral) {
     // `if: github.event.client_payload` only tests that a payload exists; anything else uses it whole.
-    if (role !== 'test' || !keysAreAllLiteral) found.whole.push(span);
+    if (role !== 'test' || !keysAreAllLiteral) found.whole.push({ ...span, payload: true });
     if (path.length === 0) return;
   }
   const read: ExpressionRead = { path, start: span.start, end: span.end, optional: role !== 'value' };

@@ -18,7 +18,7 @@ const GITHUB_CONTEXT_KEYS = 30;
 /** Top-level properties of a push event's payload (ref, before, after, commits, head_commit, ...). */
 const PUSH_EVENT_KEYS = 12;
 
-export function payloadFacts(spec: PayloadSpec, scope: Scope, triggers: string[]): PayloadFacts {
+export function payloadFacts(spec: PayloadSpec, scope: Scope, triggers: string[], inputTypes: Map<string, string> = new Map()): PayloadFacts {
   switch (spec.kind) {
     case 'none':
       return { kind: 'none' };
@@ -33,19 +33,56 @@ export function payloadFacts(spec: PayloadSpec, scope: Scope, triggers: string[]
           const payloadField: PayloadField = { path: field.path, valueType: field.valueType as ValueType, position: field.keyPosition, valuePosition: field.value.position };
           const value = field.value.exact ? singleValue(field.value.text, scope, field.value.shell) : undefined;
           if (value !== undefined) payloadField.value = value;
+          if (field.valueType === 'string') {
+            const looksLike = stringLooksLike(field.value.exact ? field.value.text : undefined, value, inputTypes);
+            if (looksLike) payloadField.looksLike = looksLike;
+          }
           return payloadField;
         }),
       };
     case 'json':
-      return jsonPayloadFacts(spec.value, scope, triggers);
+      return jsonPayloadFacts(spec.value, scope, triggers, inputTypes);
   }
 }
 
-function jsonPayloadFacts(ref: ValueRef, scope: Scope, triggers: string[]): PayloadFacts {
+/**
+ * The type a string's text spells, when it spells one: a literal `"false"` / `"1"`, or the text of one
+ * expression of that type (`"${{ inputs.publish }}"` for a boolean input, `"${{ github.event.inputs.flag }}"`).
+ */
+function stringLooksLike(text: string | undefined, value: string | undefined, inputTypes: Map<string, string>): PayloadField['looksLike'] {
+  const literal = value ?? (text !== undefined && !text.includes('${{') && !text.includes('$') ? text : undefined);
+  if (literal !== undefined) {
+    if (/^(?:true|false)$/i.test(literal.trim())) return 'boolean';
+    if (/^-?\d+(?:\.\d+)?$/.test(literal.trim())) return 'number';
+    return undefined;
+  }
+  const only = text === undefined ? undefined : singleExpression(text);
+  if (!only) return undefined;
+  const parsed = parseExpression(only.source);
+  if (!parsed.ok) return undefined;
+  const type = expressionType(parsed.expr, inputTypes);
+  return type === 'boolean' || type === 'number' ? type : undefined;
+}
+
+/** The JSON type an expression evaluates to where the workflow shows it: comparisons, contains(), typed inputs. */
+function expressionType(expr: Expr, inputTypes: Map<string, string>): ValueType {
+  const chain = flattenChain(expr);
+  if (chain) {
+    const keys = literalKeys(chain).map((key) => key.toLowerCase());
+    const inputName = chain.root === 'inputs' && keys.length === 1 ? keys[0] : chain.root === 'github' && keys.length === 3 && keys[0] === 'event' && keys[1] === 'inputs' ? keys[2] : undefined;
+    const declared = inputName === undefined ? undefined : [...inputTypes].find(([name]) => name.toLowerCase() === inputName)?.[1];
+    if (declared === 'boolean') return 'boolean';
+    if (declared === 'number') return 'number';
+    return 'unknown';
+  }
+  return splicedJsonType(expr);
+}
+
+function jsonPayloadFacts(ref: ValueRef, scope: Scope, triggers: string[], inputTypes: Map<string, string>): PayloadFacts {
   if (!ref.exact) return { kind: 'unknown', reason: `it is computed by \`${ref.text}\``, position: ref.position };
   if (ref.text.trim() === '') return { kind: 'none' };
   const whole = singleExpression(ref.text);
-  if (whole) return wholeExpressionPayload(whole.source, ref, scope, triggers);
+  if (whole) return wholeExpressionPayload(whole.source, ref, scope, triggers, inputTypes);
   const parsed = parseTemplatedJson(ref.text, { shellVariables: ref.shell });
   if (!parsed.ok) {
     if (failureNearExpression(ref.text, parsed.offset)) {
@@ -57,11 +94,11 @@ function jsonPayloadFacts(ref: ValueRef, scope: Scope, triggers: string[]): Payl
       position: ref.locate(parsed.offset, Math.min(parsed.offset + 1, ref.text.length)),
     };
   }
-  return nodePayload(parsed.node, ref, scope, (source) => expressionJsonType(source));
+  return nodePayload(parsed.node, ref, scope, (source) => expressionJsonType(source, inputTypes), inputTypes);
 }
 
 /** A payload given as one `${{ }}`: a forwarded payload, a `format()` template, or a value we may resolve. */
-function wholeExpressionPayload(source: string, ref: ValueRef, scope: Scope, triggers: string[]): PayloadFacts {
+function wholeExpressionPayload(source: string, ref: ValueRef, scope: Scope, triggers: string[], inputTypes: Map<string, string>): PayloadFacts {
   const parsed = parseExpression(source);
   if (!parsed.ok) return { kind: 'unknown', reason: `its expression does not parse (${parsed.error})`, position: ref.position };
   const expr = parsed.expr;
@@ -75,11 +112,17 @@ function wholeExpressionPayload(source: string, ref: ValueRef, scope: Scope, tri
         const parsedTemplate = parseTemplatedJson(template);
         const atExpression: ValueRef = { ...ref, locate: () => ref.position };
         if (parsedTemplate.ok) {
-          return nodePayload(parsedTemplate.node, atExpression, scope, (argSource) => {
-            const index = /^__dl_arg(\d+)$/.exec(argSource)?.[1];
-            const arg = index === undefined ? undefined : rest[Number(index)];
-            return arg ? splicedJsonType(arg) : 'unknown';
-          });
+          return nodePayload(
+            parsedTemplate.node,
+            atExpression,
+            scope,
+            (argSource) => {
+              const index = /^__dl_arg(\d+)$/.exec(argSource)?.[1];
+              const arg = index === undefined ? undefined : rest[Number(index)];
+              return arg ? expressionType(arg, inputTypes) : 'unknown';
+            },
+            inputTypes,
+          );
         }
       }
     }
@@ -87,7 +130,7 @@ function wholeExpressionPayload(source: string, ref: ValueRef, scope: Scope, tri
   const values = expressionValues(source, scope);
   if (values && values.length === 1) {
     const resolved: ValueRef = { ...ref, text: values[0] as string, locate: () => ref.position };
-    if (singleExpression(resolved.text) === undefined) return jsonPayloadFacts(resolved, scope, triggers);
+    if (singleExpression(resolved.text) === undefined) return jsonPayloadFacts(resolved, scope, triggers, inputTypes);
   }
   return { kind: 'unknown', reason: `it is computed at run time by \`\${{ ${source} }}\``, position: ref.position };
 }
@@ -129,7 +172,7 @@ function formatTemplate(format: string, argCount: number): string | undefined {
   return out;
 }
 
-function nodePayload(node: JsonNode, ref: ValueRef, scope: Scope, typeOfExpression: (source: string) => ValueType): PayloadFacts {
+function nodePayload(node: JsonNode, ref: ValueRef, scope: Scope, typeOfExpression: (source: string) => ValueType, inputTypes: Map<string, string>): PayloadFacts {
   if (node.type !== 'object') {
     if (node.type === 'expression') return { kind: 'unknown', reason: 'it is computed at run time', position: ref.position };
     const what = node.type === 'array' ? 'a JSON array' : `a JSON ${node.type}`;
@@ -148,6 +191,10 @@ function nodePayload(node: JsonNode, ref: ValueRef, scope: Scope, typeOfExpressi
       };
       const value = literalValue(entry.value, scope, ref.shell);
       if (value !== undefined) field.value = value;
+      if (entry.value.type === 'string') {
+        const looksLike = stringLooksLike(entry.value.text, value, inputTypes);
+        if (looksLike) field.looksLike = looksLike;
+      }
       fields.push(field);
       if (entry.value.type === 'object' && !collect(entry.value, path)) return false;
     }
@@ -179,9 +226,9 @@ function singleValue(text: string, scope: Scope, shell: boolean): string | undef
   return values?.length === 1 ? values[0] : undefined;
 }
 
-function expressionJsonType(source: string): ValueType {
+function expressionJsonType(source: string, inputTypes: Map<string, string>): ValueType {
   const parsed = parseExpression(source);
-  return parsed.ok ? splicedJsonType(parsed.expr) : 'unknown';
+  return parsed.ok ? expressionType(parsed.expr, inputTypes) : 'unknown';
 }
 
 /** True when a JSON syntax error sits at or just after an expression: the expression may supply the syntax. */

@@ -1,6 +1,7 @@
 /**
  * The fast path for "quiet" workflow files: files whose text provably holds no dispatch fact. Every sender
- * form, listener and payload read we recognise needs one of the words in RELEVANT; a file without any of them
+ * form, listener, payload read and script injection we recognise needs one of the words in RELEVANT; a file
+ * without any of them
  * can only contribute its `name:`, its triggers and whether it is valid YAML. For those, js-yaml (about nine
  * times faster than `yaml`, without positions) validates the whole file and reads `name` and `on`. Anything
  * unusual (an error, a strange `on:`, workflow_dispatch inputs whose positions a finding may need) falls back
@@ -10,7 +11,7 @@ import { CORE_SCHEMA, load } from 'js-yaml';
 import type { Position, WorkflowFacts } from '../model.js';
 
 const RELEVANT =
-  /repository.?dispatch|client_payload|dispatches|workflow\s+run|github-script|workflow-dispatch|dispatch-workflow|dispatch-action|return-dispatch|trigger-workflow|GITHUB_EVENT_PATH|createDispatchEvent|createWorkflowDispatch/i;
+  /repository.?dispatch|client_payload|dispatches|workflow\s+run|github-script|workflow-dispatch|dispatch-workflow|dispatch-action|return-dispatch|trigger-workflow|GITHUB_EVENT_PATH|createDispatchEvent|createWorkflowDispatch|github\.event\.inputs/i;
 
 /** Only what matches this can be a top-level `on:` key: a line starting at column 1 is a top-level key. */
 const TOP_LEVEL_ON = /^(?:on|"on"|'on'|true)[ \t]*:/m;

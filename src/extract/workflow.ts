@@ -3,9 +3,9 @@
  * dispatches its steps send (one per resolved matrix combination), and what it reads of client_payload.
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
-import type { AppTokenFacts, PayloadRead, Position, Send, WorkflowFacts } from '../model.js';
+import type { AppTokenFacts, PayloadRead, PermissionsFacts, Position, Send, WorkflowFacts } from '../model.js';
 import type { JsonValue } from '../expressions/evaluate.js';
-import { parseExpression } from '../expressions/parse.js';
+import { forEachChain, literalKeys, parseExpression } from '../expressions/parse.js';
 import { findExpressions, singleExpression } from '../expressions/template.js';
 import { expandMatrix } from '../resolve/matrix.js';
 import { baseShellEnv, githubContext, layerEnv, type DeclaredValues, type Scope } from '../resolve/resolver.js';
@@ -15,6 +15,8 @@ import { isAppTokenAction } from './senders/actions.js';
 import { concretize, mentionsMatrix, type StepContext } from './senders/concretize.js';
 import { sendersOfStep, type StepSenders } from './senders/from-step.js';
 import type { ValueRef } from './senders/spec.js';
+import type { Expr } from '@actions/expressions';
+import { eventConstraintOf } from './conditions.js';
 import { isQuiet, quietFileFacts } from './quiet-file.js';
 import { describeNode, readTriggers } from './triggers.js';
 
@@ -34,6 +36,7 @@ export interface ExtractOptions {
 }
 
 const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
+const CONSTRAINED_INPUT_TYPES = new Set(['choice', 'boolean', 'number', 'environment']);
 /** Every sender form we recognise mentions one of these; a file with none can skip the step walk. */
 const SENDER_HINT = /dispatch|workflow\s+run|github-script/i;
 
@@ -87,8 +90,9 @@ export function extractWorkflow(file: WorkflowInputFile, options: ExtractOptions
 
   const wantSends = SENDER_HINT.test(file.text);
   const wantReads = file.text.includes('client_payload') || (facts.repositoryDispatch !== undefined && /github\.event|GITHUB_EVENT_PATH|toJSON\(\s*github\s*\)/i.test(file.text));
-  if (!wantSends && !wantReads) return facts;
-  new WorkflowWalker(file, root, source, facts, options, wantSends, wantReads).walk();
+  const wantInjections = /github\.event\.(?:client_payload|inputs)/i.test(file.text);
+  if (!wantSends && !wantReads && !wantInjections) return facts;
+  new WorkflowWalker(file, root, source, facts, options, wantSends, wantReads, wantInjections).walk();
   return facts;
 }
 
@@ -105,6 +109,8 @@ interface ConditionScope {
 
 class WorkflowWalker {
   private readonly declared: DeclaredValues;
+  private workflowPermissions: PermissionsFacts | undefined;
+  private inputTypes = new Map<string, string>();
 
   constructor(
     private readonly file: WorkflowInputFile,
@@ -114,6 +120,7 @@ class WorkflowWalker {
     options: ExtractOptions,
     private readonly wantSends: boolean,
     private readonly wantReads: boolean,
+    private readonly wantInjections: boolean,
   ) {
     this.declared = (expression) => options.declared?.(file.repo, expression);
   }
@@ -121,6 +128,8 @@ class WorkflowWalker {
   walk(): void {
     const workflowScope = this.layer({ contexts: { github: githubContext(this.file.repo) }, shellEnv: baseShellEnv(this.file.repo), declared: this.declared }, mapAt(this.root, 'env'));
     const workflowRawEnv = this.rawEnv(new Map(), mapAt(this.root, 'env'));
+    this.workflowPermissions = this.permissions(this.root, 'workflow');
+    this.inputTypes = new Map((this.facts.workflowDispatch?.inputs ?? []).map((input) => [input.name, input.type]));
     const noConditions: ConditionScope = { testedFields: new Set() };
     if (this.wantReads) {
       for (const pair of this.root.items) {
@@ -148,6 +157,8 @@ class WorkflowWalker {
     const jobRawEnv = this.rawEnv(workflowRawEnv, mapAt(job, 'env'));
     const matrixNode = mapAt(mapAt(job, 'strategy'), 'matrix') ?? (job.getIn(['strategy', 'matrix'], true) as Node | undefined);
     const combinations = expandMatrix(matrixNode ? (matrixNode as Node).toJSON() : undefined);
+    const permissions = this.permissions(job, 'job') ?? this.workflowPermissions;
+    const jobCondition = conditionText(scalarAt(job, 'if'));
 
     steps.forEach((step, index) => {
       if (!isMap(step)) return;
@@ -161,6 +172,7 @@ class WorkflowWalker {
         this.readsIn(step, false, stepConditions);
         if (senders?.scriptFacts) this.scriptReads(senders.scriptFacts, stepConditions);
       }
+      if (this.wantInjections) this.injectionsIn(step);
       if (!senders || senders.specs.length === 0) return;
       const stepRawEnv = this.rawEnv(jobRawEnv, mapAt(step, 'env'));
       const stepEnvRefs = [...(mapAt(step, 'env')?.items ?? [])].flatMap((pair) => (isScalar(pair.value) ? [this.inputRef(pair.value)] : []));
@@ -183,7 +195,12 @@ class WorkflowWalker {
             stepIdsAfter: after,
             appTokenSteps,
             triggers: this.facts.triggers,
+            conditions: [jobCondition, conditionText(scalarAt(step, 'if'))].filter((text): text is string => text !== undefined),
+            inputTypes: this.inputTypes,
           };
+          if (permissions) context.permissions = permissions;
+          const events = eventConstraintOf([scalarAt(job, 'if'), scalarAt(step, 'if')].flatMap((condition) => parsedCondition(condition)));
+          if (events) context.events = events;
           if (combination) context.matrix = combination;
           for (const send of concretize(spec, context)) {
             const key = sendKey(send);
@@ -194,6 +211,52 @@ class WorkflowWalker {
         }
       }
     });
+  }
+
+  /** `permissions:` of the workflow or a job: a shorthand (`read-all`, `write-all`) or a mapping of scopes. */
+  private permissions(node: YAMLMap, level: PermissionsFacts['level']): PermissionsFacts | undefined {
+    const pair = node.items.find((item) => keyOf(item) === 'permissions');
+    if (!pair) return undefined;
+    const value = pair.value as Node | null;
+    const facts: PermissionsFacts = { level, position: this.source.positionOf(pair.key as Node) };
+    if (isScalar(value) && typeof value.value === 'string') facts.shorthand = value.value;
+    else if (isMap(value)) {
+      facts.scopes = Object.fromEntries(value.items.filter((item) => isScalar(item.value)).map((item) => [keyOf(item) ?? '', String((item.value as Scalar).value)]));
+    } else facts.scopes = {};
+    return facts;
+  }
+
+  /** `${{ github.event.client_payload... }}` or `${{ github.event.inputs... }}` pasted into a run or github-script script. */
+  private injectionsIn(step: YAMLMap): void {
+    const run = scalarAt(step, 'run');
+    const uses = scalarAt(step, 'uses')?.value;
+    const script = typeof uses === 'string' && uses.toLowerCase().startsWith('actions/github-script@') ? scalarAt(mapAt(step, 'with'), 'script') : undefined;
+    for (const [scalar, kind] of [[run, 'run'], [script, 'github-script']] as const) {
+      if (!scalar || typeof scalar.value !== 'string' || !scalar.value.includes('github.event')) continue;
+      for (const expression of findExpressions(scalar.value)) {
+        const parsed = parseExpression(expression.source);
+        if (!parsed.ok) continue;
+        let untrusted = false;
+        forEachChain(parsed.expr, (chain) => {
+          const keys = literalKeys(chain).map((key) => key.toLowerCase());
+          if (chain.root !== 'github' || keys[0] !== 'event') return;
+          if (keys[1] === 'client_payload') untrusted = true;
+          // A choice, boolean or number input can only hold the values GitHub validated it against.
+          if (keys[1] === 'inputs' && !CONSTRAINED_INPUT_TYPES.has(this.inputType(keys[2]) ?? 'string')) untrusted = true;
+        });
+        if (!untrusted) continue;
+        (this.facts.injections ??= []).push({
+          expression: expression.source,
+          script: kind,
+          position: this.source.positionInScalar(scalar, expression.start, expression.end),
+        });
+      }
+    }
+  }
+
+  private inputType(name: string | undefined): string | undefined {
+    if (name === undefined) return undefined;
+    return [...this.inputTypes].find(([input]) => input.toLowerCase() === name)?.[1];
   }
 
   private withMatrix(scope: Scope, combination: Record<string, JsonValue> | undefined): Scope {
@@ -308,6 +371,9 @@ class WorkflowWalker {
       if (found.whole.length > 0 && !this.facts.payloadReadsUnknown) {
         this.facts.payloadReadsUnknown = wholeExpression ?? this.source.positionOf(scalar);
       }
+      if (found.whole.some((use) => use.payload) && !this.facts.clientPayloadWhole) {
+        this.facts.clientPayloadWhole = wholeExpression ?? this.source.positionOf(scalar);
+      }
     }
   }
 
@@ -332,6 +398,16 @@ class WorkflowWalker {
     if (usage) read.usage = usage;
     this.facts.payloadReads.push(read);
   }
+}
+
+function parsedCondition(condition: Scalar | undefined): Expr[] {
+  const expression = condition ? conditionExpression(condition) : undefined;
+  const parsed = expression ? parseExpression(expression.source) : undefined;
+  return parsed?.ok ? [parsed.expr] : [];
+}
+
+function conditionText(condition: Scalar | undefined): string | undefined {
+  return condition && condition.value !== null && condition.value !== undefined ? String(condition.value) : undefined;
 }
 
 /** An `if:` value as an expression: `${{ x }}` or the bare `x` GitHub also accepts. */

@@ -30,10 +30,10 @@ export function formatStylish(report: Report, options: StylishOptions): string {
   const { errors, warnings, notes } = report.summary;
   const total = errors + warnings + notes;
   if (total === 0) {
-    lines.push(`${report.repos.length} repositories, ${report.repos.reduce((sum, repo) => sum + repo.workflows, 0)} workflows: no problems`);
+    lines.push(`${plural(report.repos.length, 'repository', 'repositories')}, ${plural(report.repos.reduce((sum, repo) => sum + repo.workflows, 0), 'workflow')}: no problems`);
   } else {
     const mark = errors > 0 ? c.red(c.bold('✖')) : warnings > 0 ? c.yellow(c.bold('⚠')) : c.blue(c.bold('ℹ'));
-    lines.push('', `${mark} ${c.bold(`${total} ${total === 1 ? 'problem' : 'problems'} (${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${plural(notes, 'note')})`)} in ${report.repos.length} repositories`);
+    lines.push('', `${mark} ${c.bold(`${plural(total, 'problem')} (${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${plural(notes, 'note')})`)} in ${plural(report.repos.length, 'repository', 'repositories')}`);
   }
   return `${lines.join('\n').replace(/^\n/, '')}\n`;
 }
@@ -45,6 +45,6 @@ function fileLabel(finding: Finding, options: StylishOptions): string {
   return `${path}  ${`(${finding.location.repo})`}`;
 }
 
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
+function plural(count: number, word: string, words = `${word}s`): string {
+  return `${count} ${count === 1 ? word : words}`;
 }

@@ -168,3 +168,72 @@ jobs:
     ]);
   });
 });
+
+describe('facts for the issue-3 rules', () => {
+  it('records permissions, conditions and the events a step can run on', () => {
+    const facts = extract(`on: [push, pull_request, schedule]
+permissions:
+  contents: read
+jobs:
+  a:
+    if: github.event_name == 'schedule' || github.event_name == 'push'
+    runs-on: ubuntu-latest
+    steps:
+      - if: startsWith(github.ref, 'refs/tags/') && github.event_name != 'push'
+        uses: peter-evans/repository-dispatch@v3
+        with:
+          event-type: go
+`);
+    const [send] = facts.sends;
+    expect(send?.permissions).toEqual({ level: 'workflow', scopes: { contents: 'read' }, position: { line: 2, column: 1, endLine: 2, endColumn: 12 } });
+    expect(send?.conditions).toEqual(["github.event_name == 'schedule' || github.event_name == 'push'", "startsWith(github.ref, 'refs/tags/') && github.event_name != 'push'"]);
+    expect(send?.events).toEqual({ only: ['schedule', 'push'], not: ['merge_group', 'pull_request', 'pull_request_target', 'push'] });
+  });
+
+  it('types strings that spell booleans or numbers, including typed inputs', () => {
+    const facts = extract(`on:
+  workflow_dispatch:
+    inputs:
+      publish:
+        type: boolean
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: peter-evans/repository-dispatch@v3
+        with:
+          token: \${{ secrets.T }}
+          repository: acme/deploy
+          event-type: go
+          client-payload: '{"a": "false", "b": "\${{ inputs.publish }}", "c": \${{ inputs.publish }}, "d": "v1", "e": 3}'
+`);
+    const payload = facts.sends[0]?.payload;
+    expect(payload?.kind === 'object' && payload.fields.map((field) => [field.path[0], field.valueType, field.looksLike])).toEqual([
+      ['a', 'string', 'boolean'],
+      ['b', 'string', 'boolean'],
+      ['c', 'boolean', undefined],
+      ['d', 'string', undefined],
+      ['e', 'number', undefined],
+    ]);
+  });
+
+  it('finds untrusted values pasted into scripts, but not constrained inputs or env', () => {
+    const facts = extract(`on:
+  workflow_dispatch:
+    inputs:
+      target:
+        type: choice
+        options: [a, b]
+      note: {}
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    steps:
+      - run: deploy \${{ github.event.inputs.target }} "\${{ github.event.inputs.note }}"
+      - env:
+          NOTE: \${{ github.event.inputs.note }}
+        run: echo "$NOTE"
+`);
+    expect(facts.injections).toEqual([{ expression: 'github.event.inputs.note', script: 'run', position: { line: 12, column: 56, endLine: 12, endColumn: 87 } }]);
+  });
+});

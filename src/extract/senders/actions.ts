@@ -129,8 +129,11 @@ export function isGithubScript(uses: string): boolean {
   return uses.toLowerCase().startsWith('actions/github-script@');
 }
 
-/** Steps whose output is a GitHub App installation token. */
+/**
+ * actions/create-github-app-token, whose token covers only the current repository unless `owner` /
+ * `repositories` say otherwise. (tibdex/github-app-token covers every repository of the installation: no scope
+ * to check, so it is not listed.)
+ */
 export function isAppTokenAction(uses: string): boolean {
-  const lower = uses.toLowerCase();
-  return lower.startsWith('actions/create-github-app-token@') || lower.startsWith('tibdex/github-app-token@');
+  return uses.toLowerCase().startsWith('actions/create-github-app-token@');
 }

@@ -2,7 +2,7 @@
  * Resolves a SendSpec in the scope of one matrix combination into concrete Sends: target repository,
  * event type or workflow, payload, token, and the step outputs it depends on.
  */
-import type { AppTokenFacts, ResolvedValue, Send, StepOutputRef, TokenFacts } from '../../model.js';
+import type { AppTokenFacts, EventConstraint, PermissionsFacts, ResolvedValue, Send, StepOutputRef, TokenFacts } from '../../model.js';
 import type { JsonValue } from '../../expressions/evaluate.js';
 import { forEachChain, literalKeys, parseExpression } from '../../expressions/parse.js';
 import { findExpressions, singleExpression } from '../../expressions/template.js';
@@ -24,6 +24,12 @@ export interface StepContext {
   appTokenSteps: Map<string, AppTokenFacts>;
   triggers: string[];
   matrix?: Record<string, JsonValue>;
+  permissions?: PermissionsFacts;
+  /** The job's and step's `if:` conditions, as written. */
+  conditions: string[];
+  events?: EventConstraint;
+  /** Declared workflow_dispatch input types of the sending workflow, for typing `${{ inputs.x }}`. */
+  inputTypes: Map<string, string>;
 }
 
 /** Beyond this many concrete sends from one step (declared values × matrix), keep the step unresolved. */
@@ -38,7 +44,7 @@ export function concretize(spec: SendSpec, context: StepContext): Send[] {
   const nameValues: (string | undefined)[] = names ?? [undefined];
   if (targetValues.length * nameValues.length > MAX_SENDS_PER_STEP) return [];
 
-  const payload = payloadFacts(spec.payload, context.scope, context.triggers);
+  const payload = payloadFacts(spec.payload, context.scope, context.triggers, context.inputTypes);
   const token = tokenFacts(spec.token, context);
   const stepOutputRefs = stepOutputs(spec.feedingTexts, context);
   const sends: Send[] = [];
@@ -55,7 +61,10 @@ export function concretize(spec: SendSpec, context: StepContext): Send[] {
         payload,
         token,
         stepOutputRefs,
+        conditions: context.conditions,
       };
+      if (context.permissions) send.permissions = context.permissions;
+      if (context.events) send.events = context.events;
       if (spec.kind === 'repository_dispatch') {
         send.eventType = resolvedValue(spec.eventType ?? { text: '', position: spec.position }, name);
       } else {

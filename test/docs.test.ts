@@ -1,0 +1,79 @@
+/**
+ * Docs that are tests (actionlint's habit): every rule has a page, and every page's failing example reports
+ * exactly its rule while its passing example does not.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { defaultConfig, loadConfig } from '../src/config/config.js';
+import { lint } from '../src/engine.js';
+import { docsPath } from '../src/rule.js';
+import { RULES } from '../rules/index.js';
+import { projectRoot } from './support/lint.js';
+
+interface Example {
+  files: Map<string, string>;
+  config?: string;
+}
+
+/** The files of the `## <section>` of a rule page: each `### \`path\`` heading and the yaml block after it. */
+export function exampleOf(markdown: string, section: string): Example {
+  const start = markdown.indexOf(`\n## ${section}\n`);
+  if (start < 0) throw new Error(`no "## ${section}" section`);
+  const next = markdown.indexOf('\n## ', start + 1);
+  const body = markdown.slice(start, next < 0 ? undefined : next);
+  const example: Example = { files: new Map() };
+  const file = /^### `([^`]+)`\s*\n+```ya?ml\n([\s\S]*?)^```\s*$/gm;
+  for (let match = file.exec(body); match; match = file.exec(body)) {
+    const [, path, text] = match as unknown as [string, string, string];
+    if (path === '.dispatch-lint.yml') example.config = text;
+    else example.files.set(path, text);
+  }
+  if (example.files.size === 0) throw new Error(`"## ${section}" has no \`### \\\`owner/repo/path\\\`\` file with a yaml block`);
+  return example;
+}
+
+async function rulesReported(example: Example): Promise<string[]> {
+  const root = mkdtempSync(join(tmpdir(), 'dispatch-lint-docs-'));
+  const owners = new Set<string>();
+  for (const [path, text] of example.files) {
+    const [owner] = path.split('/');
+    owners.add(owner as string);
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  let config = defaultConfig();
+  if (example.config !== undefined) {
+    writeFileSync(join(root, '.dispatch-lint.yml'), example.config);
+    config = loadConfig(join(root, '.dispatch-lint.yml'));
+  }
+  const result = await lint({ paths: [...owners].map((owner) => join(root, owner)), cwd: root, config, workers: 0 });
+  expect(result.scanErrors).toEqual([]);
+  return [...new Set(result.report.findings.map((finding) => finding.rule))].sort();
+}
+
+describe('rule docs', () => {
+  for (const rule of RULES) {
+    describe(rule.id, () => {
+      const page = join(projectRoot, docsPath(rule.id));
+
+      it('has a page with its severity and every section', () => {
+        expect(existsSync(page), `${docsPath(rule.id)} is missing`).toBe(true);
+        const markdown = readFileSync(page, 'utf8');
+        expect(markdown.startsWith(`# ${rule.id}\n`)).toBe(true);
+        expect(markdown).toContain(`**Default severity:** ${rule.defaultSeverity}.`);
+        for (const section of ['What it catches', 'Why it matters', 'Failing example', 'Passing example', 'Configuration']) {
+          expect(markdown).toContain(`\n## ${section}\n`);
+        }
+      });
+
+      it('its failing example reports exactly this rule; its passing example does not', async () => {
+        if (!existsSync(page)) return;
+        const markdown = readFileSync(page, 'utf8');
+        expect(await rulesReported(exampleOf(markdown, 'Failing example'))).toEqual([rule.id]);
+        expect(await rulesReported(exampleOf(markdown, 'Passing example'))).not.toContain(rule.id);
+      });
+    });
+  }
+});
