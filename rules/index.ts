@@ -16,6 +16,7 @@ import { payloadNotObject } from './payload-not-object.js';
 import { payloadTooManyProperties } from './payload-too-many-properties.js';
 import { payloadTypeMismatch } from './payload-type-mismatch.js';
 import { payloadWithoutTrigger } from './payload-without-trigger.js';
+import { secretNotDefined } from './secret-not-defined.js';
 import { stepOutputUndefined } from './step-output-undefined.js';
 import { tokenSecretDrift } from './token-secret-drift.js';
 import { unknownTargetRepo } from './unknown-target-repo.js';
@@ -47,5 +48,6 @@ export const RULES: readonly Rule[] = [
   payloadInjection,
   unresolvedDispatch,
   unknownTargetRepo,
+  secretNotDefined,
   workflowSyntax,
 ];

@@ -8,7 +8,8 @@ import { parseArgs } from 'node:util';
 import Table from 'cli-table3';
 import { RULES } from '../rules/index.js';
 import { ConfigError } from './config/config.js';
-import { lint, type LintResult } from './engine.js';
+import { lint, type GitHubOptions, type LintResult } from './engine.js';
+import { defaultCacheDir } from './sources/github/blob-cache.js';
 import type { Report, SeveritySetting } from './model.js';
 import { palette, useColour } from './report/colour.js';
 import { formatGraph, GRAPH_FORMATS } from './report/graph.js';
@@ -38,6 +39,15 @@ Options:
   --max-warnings N       fail (exit 1) when there are more than N warnings
   --quiet                report errors only
   --owner OWNER          owner for repositories given on their own without a git remote
+
+GitHub mode (token from GITHUB_TOKEN or GH_TOKEN; never printed):
+  --github ORG|OWNER/REPO   also lint these repositories' default-branch workflows, fetched from GitHub
+                            (repeatable); local PATHs override fetched repositories of the same name
+  --repos GLOB              only repositories whose name matches (picomatch, repeatable)
+  --include-archived        include archived repositories
+  --include-forks           include forks
+  --cache-dir DIR           where fetched files are cached by blob id (default: the user's cache folder)
+  --github-api-url URL      the API to ask (GitHub Enterprise Server: https://HOST/api/v3)
   -h, --help             show this help
   -v, --version          show the version
 
@@ -65,6 +75,7 @@ export interface Io {
   cwd: string;
   env: NodeJS.ProcessEnv;
   stdoutIsTTY: boolean;
+  stderrIsTTY: boolean;
 }
 
 function defaultIo(): Io {
@@ -74,6 +85,7 @@ function defaultIo(): Io {
     cwd: process.cwd(),
     env: process.env,
     stdoutIsTTY: process.stdout.isTTY === true,
+    stderrIsTTY: process.stderr.isTTY === true,
   };
 }
 
@@ -93,6 +105,12 @@ async function run(argv: string[], io: Io): Promise<number> {
         'max-warnings': { type: 'string' },
         quiet: { type: 'boolean' },
         owner: { type: 'string' },
+        github: { type: 'string', multiple: true },
+        repos: { type: 'string', multiple: true },
+        'include-archived': { type: 'boolean' },
+        'include-forks': { type: 'boolean' },
+        'cache-dir': { type: 'string' },
+        'github-api-url': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -119,13 +137,16 @@ async function run(argv: string[], io: Io): Promise<number> {
   const formats = command === 'graph' ? GRAPH_FORMATS : LINT_FORMATS;
   if (!formats.includes(format)) throw new UsageError(`unknown --format '${format}' for ${command}; use ${formats.join(', ')}`);
   const maxWarnings = values['max-warnings'] === undefined ? undefined : parseCount(values['max-warnings']);
+  const github = githubOptions(values, io);
   const result = await lint({
     paths: positionals,
     cwd: io.cwd,
     ruleOverrides: parseRuleOptions(values.rule ?? []),
     ...(values.config ? { configFile: values.config } : {}),
     ...(values.owner ? { owner: values.owner } : {}),
+    ...(github ? { github } : {}),
   });
+  if (github?.progress) io.stderr('\r\u001b[K');
   for (const error of result.scanErrors) io.stderr(`dispatch-lint: ${error}\n`);
   const report = values.quiet ? errorsOnly(result.report) : result.report;
 
@@ -150,6 +171,50 @@ function formatReport(report: Report, format: string, result: LintResult, io: Io
   if (format === 'json') return formatJson(report);
   const colour = toTerminal && useColour({ isTTY: io.stdoutIsTTY }, io.env);
   return formatStylish(report, { palette: palette(colour), roots: result.roots, cwd: io.cwd });
+}
+
+interface GitHubFlags {
+  github?: string[];
+  repos?: string[];
+  'include-archived'?: boolean;
+  'include-forks'?: boolean;
+  'cache-dir'?: string;
+  'github-api-url'?: string;
+}
+
+/** GitHub mode's options from the flags and the environment (the token: GITHUB_TOKEN, else GH_TOKEN). */
+function githubOptions(values: GitHubFlags, io: Io): GitHubOptions | undefined {
+  const targets = values.github ?? [];
+  const githubOnly = ['repos', 'include-archived', 'include-forks', 'cache-dir', 'github-api-url'] as const;
+  if (targets.length === 0) {
+    const stray = githubOnly.find((flag) => values[flag] !== undefined);
+    if (stray) throw new UsageError(`--${stray} only applies with --github`);
+    return undefined;
+  }
+  for (const target of targets) {
+    if (!/^[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)?$/.test(target)) throw new UsageError(`--github expects ORG or OWNER/REPO, got '${target}'`);
+  }
+  const apiUrl = values['github-api-url'] ?? io.env.GITHUB_API_URL ?? 'https://api.github.com';
+  if (!/^https?:\/\//.test(apiUrl)) throw new UsageError(`--github-api-url must be an http(s) URL, got '${apiUrl}'`);
+  const token = io.env.GITHUB_TOKEN || io.env.GH_TOKEN || undefined;
+  if (!token) io.stderr('dispatch-lint: note: no GITHUB_TOKEN or GH_TOKEN; reading GitHub without a token (low rate limit, public repositories only)\n');
+  const options: GitHubOptions = {
+    targets,
+    apiUrl,
+    repoGlobs: values.repos ?? [],
+    includeArchived: values['include-archived'] ?? false,
+    includeForks: values['include-forks'] ?? false,
+    cacheDir: values['cache-dir'] ?? defaultCacheDir(io.env),
+    onWait: (message) => io.stderr(`dispatch-lint: ${message}\n`),
+  };
+  if (token) options.token = token;
+  // Undocumented knobs for the test suite's fault tests: a fault there should cost milliseconds, not minutes.
+  const timeoutMs = Number(io.env.DISPATCH_LINT_TIMEOUT_MS);
+  const waitUnitMs = Number(io.env.DISPATCH_LINT_WAIT_UNIT_MS);
+  if (timeoutMs > 0) options.timeoutMs = timeoutMs;
+  if (waitUnitMs > 0) options.waitUnitMs = waitUnitMs;
+  if (io.stderrIsTTY) options.progress = (done, total) => io.stderr(`\r\u001b[Kfetching workflows: ${done}/${total} repositories`);
+  return options;
 }
 
 function parseRuleOptions(settings: string[]): Record<string, SeveritySetting> {

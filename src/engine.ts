@@ -11,6 +11,10 @@ import type { WorkflowInputFile } from './extract/workflow.js';
 import { compareStrings, DispatchIndex, type ScannedRepository } from './graph/index.js';
 import type { Finding, Report, SeveritySetting } from './model.js';
 import type { FindingDraft } from './rule.js';
+import { BlobCache } from './sources/github/blob-cache.js';
+import { createClient, type GitHubClient } from './sources/github/client.js';
+import { scanGitHub, type GitHubScan } from './sources/github/fetch.js';
+import { listSecrets, type SecretRequest } from './sources/github/secrets.js';
 import { discoverLocal } from './sources/local.js';
 import { packageVersion } from './util/package-root.js';
 
@@ -25,6 +29,27 @@ export interface LintOptions {
   ruleOverrides?: Record<string, SeveritySetting>;
   /** Worker threads for extraction; 0 or 1 extracts on the main thread. Default: by file count. */
   workers?: number;
+  /** GitHub mode: repositories fetched through the API, overridden by local PATHs of the same name. */
+  github?: GitHubOptions;
+}
+
+export interface GitHubOptions {
+  /** `owner` or `owner/name`, as given to --github. */
+  targets: string[];
+  apiUrl: string;
+  token?: string;
+  repoGlobs: string[];
+  includeArchived: boolean;
+  includeForks: boolean;
+  /** Where blobs are cached; null for no cache. */
+  cacheDir: string | null;
+  /** Told how many repositories have been fetched (for a progress line). */
+  progress?: (done: number, total: number) => void;
+  /** Told of waits for rate limits. */
+  onWait?: (message: string) => void;
+  /** Request timeout and wait unit (see ClientOptions); tests shrink them. */
+  timeoutMs?: number;
+  waitUnitMs?: number;
 }
 
 export interface LintResult {
@@ -34,18 +59,24 @@ export interface LintResult {
   /** Repository name → its local folder, for formatters that print file paths. */
   roots: Map<string, string>;
   config: Config;
+  /** GitHub mode: what the fetch cost. */
+  github?: { requests: number; filesFetched: number; filesFromCache: number };
 }
 
 export async function lint(options: LintOptions): Promise<LintResult> {
   const cwd = options.cwd ?? process.cwd();
   const config = options.config ?? resolveConfig(options.configFile, cwd);
-  const discovery = discoverLocal(options.paths.length > 0 ? options.paths : ['.'], { cwd, names: config.repos, ...(options.owner ? { owner: options.owner } : {}) });
-  const scanErrors = [...discovery.errors];
   const ignored = ignoreMatcher(config);
+  // Without a PATH the current folder is linted, unless the repositories come from GitHub.
+  const paths = options.paths.length > 0 || options.github ? options.paths : ['.'];
+  const discovery = paths.length > 0 ? discoverLocal(paths, { cwd, names: config.repos, ...(options.owner ? { owner: options.owner } : {}) }) : { repositories: [], errors: [] };
+  const scanErrors = [...discovery.errors];
 
   const files: WorkflowInputFile[] = [];
-  const repositories = discovery.repositories.filter((repository) => !ignored(repository.name));
-  for (const repository of repositories) {
+  const scanned: ScannedRepository[] = [];
+  const local = discovery.repositories.filter((repository) => !ignored(repository.name));
+  for (const repository of local) {
+    scanned.push({ name: repository.name, source: 'local', workflows: [] });
     for (const path of repository.workflowPaths) {
       if (ignored(repository.name, path)) continue;
       try {
@@ -55,13 +86,82 @@ export async function lint(options: LintOptions): Promise<LintResult> {
       }
     }
   }
+
+  let remote: RemoteScan | undefined;
+  if (options.github) {
+    const localNames = new Set(local.map((repository) => repository.name.toLowerCase()));
+    remote = await fetchRemote(options.github, (name) => localNames.has(name.toLowerCase()) || ignored(name));
+    scanErrors.push(...remote.scan.errors);
+    for (const repository of remote.scan.repositories) {
+      scanned.push({ name: repository.name, source: 'github', workflows: [] });
+      for (const file of repository.files) {
+        if (ignored(repository.name, file.path)) continue;
+        const input: WorkflowInputFile = { repo: repository.name, path: file.path, text: file.text };
+        if (file.byteSize !== undefined) input.byteSize = file.byteSize;
+        files.push(input);
+      }
+    }
+  }
+
   const facts = await extractInParallel(files, { values: config.values }, options.workers);
-  const scanned: ScannedRepository[] = repositories.map((repository) => ({ name: repository.name, source: 'local', workflows: [] }));
   const byName = new Map(scanned.map((repository) => [repository.name, repository]));
   for (const workflow of facts) byName.get(workflow.repo)?.workflows.push(workflow);
+  const secretRule = options.ruleOverrides?.['secret-not-defined'] ?? config.rules['secret-not-defined'];
+  if (remote && secretRule !== 'off') await attachSecrets(remote, scanned);
 
   const report = buildReport(scanned, config, options.ruleOverrides ?? {});
-  return { report, scanErrors, roots: new Map(repositories.map((repository) => [repository.name, repository.root])), config };
+  const result: LintResult = { report, scanErrors, roots: new Map(local.map((repository) => [repository.name, repository.root])), config };
+  if (remote) result.github = { requests: remote.client.requestCount(), filesFetched: remote.scan.filesFetched, filesFromCache: remote.scan.filesFromCache };
+  return result;
+}
+
+interface RemoteScan {
+  client: GitHubClient;
+  scan: GitHubScan;
+  owners: Set<string>;
+}
+
+async function fetchRemote(github: GitHubOptions, skip: (name: string) => boolean): Promise<RemoteScan> {
+  const client = createClient({
+    baseUrl: github.apiUrl,
+    ...(github.token ? { token: github.token } : {}),
+    ...(github.onWait ? { onWait: github.onWait } : {}),
+    ...(github.timeoutMs ? { timeoutMs: github.timeoutMs } : {}),
+    ...(github.waitUnitMs ? { waitUnitMs: github.waitUnitMs } : {}),
+  });
+  const scan = await scanGitHub({
+    targets: github.targets,
+    client,
+    cache: new BlobCache(github.cacheDir ?? undefined),
+    repoGlobs: github.repoGlobs,
+    includeArchived: github.includeArchived,
+    includeForks: github.includeForks,
+    skip,
+    ...(github.progress ? { progress: github.progress } : {}),
+  });
+  return { client, scan, owners: new Set(github.targets.map((target) => (target.split('/')[0] ?? '').toLowerCase())) };
+}
+
+/**
+ * Secret names for the repositories that dispatch with a secret token and belong to an owner given to
+ * --github (a local checkout of such a repository still has the remote's secrets).
+ */
+async function attachSecrets(remote: RemoteScan, scanned: ScannedRepository[]): Promise<void> {
+  const requests: SecretRequest[] = [];
+  for (const repository of scanned) {
+    const owner = repository.name.split('/')[0]?.toLowerCase() ?? '';
+    if (!remote.owners.has(owner)) continue;
+    const sends = repository.workflows.flatMap((workflow) => workflow.sends).filter((send) => send.token.kind === 'secret');
+    if (sends.length === 0) continue;
+    const environments = [...new Set(sends.map((send) => send.environment).filter((name): name is string => typeof name === 'string'))];
+    requests.push({ repository: repository.name, private: remote.scan.privacy.get(repository.name.toLowerCase()) ?? false, environments });
+  }
+  if (requests.length === 0) return;
+  const scopes = await listSecrets(remote.client, requests);
+  for (const repository of scanned) {
+    const scope = scopes.get(repository.name.toLowerCase());
+    if (scope) repository.secrets = scope;
+  }
 }
 
 export function resolveConfig(configFile: string | undefined, cwd: string): Config {
@@ -80,7 +180,7 @@ export function buildReport(repositories: ScannedRepository[], config: Config, o
     rule.check({
       index,
       config,
-      report: (draft: FindingDraft) => findings.push(toFinding(rule.id, severity, draft)),
+      report: (draft: FindingDraft) => findings.push(toFinding(rule.id, draft.asNote ? 'note' : severity, draft)),
     });
   }
   const sorted = dedupe(findings).sort(compareFindings);

@@ -122,6 +122,8 @@ export interface Send {
   conditions: string[];
   /** The events the step can run on, as far as those conditions show it. */
   events?: EventConstraint;
+  /** The job's `environment:` name; null when it is an expression (its secrets are then unknown). */
+  environment?: string | null;
 }
 
 /** From `if:` conditions: the only event names a step may run on, and the ones it may not. */

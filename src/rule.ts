@@ -10,6 +10,8 @@ export interface FindingDraft {
   location: Location;
   message: string;
   related?: RelatedLocation[];
+  /** Only for a rule's notes about itself (it was skipped somewhere): reported as a note whatever its severity. */
+  asNote?: boolean;
 }
 
 export interface RuleContext {
@@ -23,6 +25,8 @@ export interface Rule {
   defaultSeverity: Severity;
   /** One line: what the rule reports. */
   description: string;
+  /** 'github': the rule needs facts only GitHub mode gathers (secret names); local lints never report it. */
+  requires?: 'github';
   check(context: RuleContext): void;
 }
 

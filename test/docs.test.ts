@@ -6,15 +6,19 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { defaultConfig, loadConfig } from '../src/config/config.js';
 import { lint } from '../src/engine.js';
 import { docsPath } from '../src/rule.js';
 import { RULES } from '../rules/index.js';
+import { startFakeGitHub, type FakeOrg } from './support/fake-github.js';
 import { projectRoot } from './support/lint.js';
 
 interface Example {
   files: Map<string, string>;
   config?: string;
+  /** For GitHub-mode rules: `### \`github.yml\`` declares the secret names GitHub has (`repos: {owner/name: [..]}`). */
+  github?: string;
 }
 
 /** The files of the `## <section>` of a rule page: each `### \`path\`` heading and the yaml block after it. */
@@ -28,10 +32,42 @@ export function exampleOf(markdown: string, section: string): Example {
   for (let match = file.exec(body); match; match = file.exec(body)) {
     const [, path, text] = match as unknown as [string, string, string];
     if (path === '.dispatch-lint.yml') example.config = text;
+    else if (path === 'github.yml') example.github = text;
     else example.files.set(path, text);
   }
   if (example.files.size === 0) throw new Error(`"## ${section}" has no \`### \\\`owner/repo/path\\\`\` file with a yaml block`);
   return example;
+}
+
+/** Serves the example's files from the fake GitHub, with the secret names its github.yml declares, and lints it there. */
+async function rulesReportedThroughGitHub(example: Example): Promise<string[]> {
+  const declared = (parseYaml(example.github ?? '{}') ?? {}) as { repos?: Record<string, string[]>; orgs?: Record<string, string[]> };
+  const orgs = new Map<string, FakeOrg>();
+  for (const [path, text] of example.files) {
+    const [owner, name, ...rest] = path.split('/') as [string, string, ...string[]];
+    const org: FakeOrg = orgs.get(owner) ?? { login: owner, repos: [], secrets: (declared.orgs?.[owner] ?? []).map((secret) => ({ name: secret, visibility: 'all' as const })) };
+    orgs.set(owner, org);
+    let repo = org.repos.find((candidate) => candidate.name === name);
+    if (!repo) {
+      repo = { name, files: {}, secrets: declared.repos?.[`${owner}/${name}`] ?? [] };
+      org.repos.push(repo);
+    }
+    repo.files[rest.join('/')] = text;
+  }
+  const fake = await startFakeGitHub({ orgs: [...orgs.values()] });
+  try {
+    const result = await lint({
+      paths: [],
+      cwd: projectRoot,
+      config: defaultConfig(),
+      workers: 0,
+      github: { targets: [...orgs.keys()], apiUrl: fake.url, repoGlobs: [], includeArchived: false, includeForks: false, cacheDir: null },
+    });
+    expect(result.scanErrors).toEqual([]);
+    return [...new Set(result.report.findings.map((finding) => finding.rule))].sort();
+  } finally {
+    await fake.stop();
+  }
 }
 
 async function rulesReported(example: Example): Promise<string[]> {
@@ -71,8 +107,9 @@ describe('rule docs', () => {
       it('its failing example reports exactly this rule; its passing example does not', async () => {
         if (!existsSync(page)) return;
         const markdown = readFileSync(page, 'utf8');
-        expect(await rulesReported(exampleOf(markdown, 'Failing example'))).toEqual([rule.id]);
-        expect(await rulesReported(exampleOf(markdown, 'Passing example'))).not.toContain(rule.id);
+        const lintExample = rule.requires === 'github' ? rulesReportedThroughGitHub : rulesReported;
+        expect(await lintExample(exampleOf(markdown, 'Failing example'))).toEqual([rule.id]);
+        expect(await lintExample(exampleOf(markdown, 'Passing example'))).not.toContain(rule.id);
       });
     });
   }

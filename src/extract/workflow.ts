@@ -24,6 +24,8 @@ export interface WorkflowInputFile {
   repo: string;
   path: string;
   text: string;
+  /** The file's size when it is known apart from `text` (the API does not serve the text of a huge blob). */
+  byteSize?: number;
 }
 
 export interface ExtractOptions {
@@ -48,8 +50,9 @@ export function extractWorkflow(file: WorkflowInputFile, options: ExtractOptions
     facts.syntaxErrors.push({ message: 'the file is binary, not a YAML workflow', position: start });
     return facts;
   }
-  if (file.text.length > maxBytes) {
-    facts.syntaxErrors.push({ message: `the file is ${file.text.length} bytes, over the ${maxBytes}-byte limit; it was not read`, position: start });
+  const size = Math.max(file.byteSize ?? 0, file.text.length);
+  if (size > maxBytes) {
+    facts.syntaxErrors.push({ message: `the file is ${size} bytes, over the ${maxBytes}-byte limit; it was not read`, position: start });
     return facts;
   }
   if (file.text.trim() === '') {
@@ -159,6 +162,7 @@ class WorkflowWalker {
     const combinations = expandMatrix(matrixNode ? (matrixNode as Node).toJSON() : undefined);
     const permissions = this.permissions(job, 'job') ?? this.workflowPermissions;
     const jobCondition = conditionText(scalarAt(job, 'if'));
+    const environment = environmentOf(job);
 
     steps.forEach((step, index) => {
       if (!isMap(step)) return;
@@ -201,6 +205,7 @@ class WorkflowWalker {
           if (permissions) context.permissions = permissions;
           const events = eventConstraintOf([scalarAt(job, 'if'), scalarAt(step, 'if')].flatMap((condition) => parsedCondition(condition)));
           if (events) context.events = events;
+          if (environment !== undefined) context.environment = environment;
           if (combination) context.matrix = combination;
           for (const send of concretize(spec, context)) {
             const key = sendKey(send);
@@ -398,6 +403,15 @@ class WorkflowWalker {
     if (usage) read.usage = usage;
     this.facts.payloadReads.push(read);
   }
+}
+
+/** A job's `environment:` (a name, or a mapping with `name:`); null when only known at run time. */
+function environmentOf(job: YAMLMap): string | null | undefined {
+  const node = job.get('environment', true) as Node | undefined;
+  const name = isScalar(node) ? node.value : isMap(node) ? node.get('name') : undefined;
+  if (name === undefined || name === null) return undefined;
+  const text = String(name);
+  return text.includes('${{') ? null : text;
 }
 
 function parsedCondition(condition: Scalar | undefined): Expr[] {

@@ -3,11 +3,14 @@
  * so a rule asks "who listens for E in R?" without walking files. Built once per run from the facts.
  */
 import type { Edge, EdgeStatus, RepoSummary, Send, WorkflowFacts } from '../model.js';
+import type { SecretScope } from '../sources/github/secrets.js';
 
 export interface ScannedRepository {
   name: string;
   source: RepoSummary['source'];
   workflows: WorkflowFacts[];
+  /** The secret names its workflows can see, where GitHub was asked (GitHub mode). */
+  secrets?: SecretScope;
 }
 
 export class DispatchIndex {

@@ -1,5 +1,5 @@
 /** Test helpers: lint fixture folders through the engine, and run the built CLI as a user would. */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,4 +47,21 @@ export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.Pro
 
 export function readJson<T>(file: string): T {
   return JSON.parse(readFileSync(file, 'utf8')) as T;
+}
+
+/** Runs the built CLI without blocking this process (a fake server in this process must keep answering). */
+export function runCliAsync(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(projectRoot, 'bin', 'dispatch-lint.js'), ...args], {
+      cwd: options.cwd ?? projectRoot,
+      env: { ...process.env, NO_COLOR: '', FORCE_COLOR: undefined, GITHUB_TOKEN: undefined, GH_TOKEN: undefined, ...options.env } as NodeJS.ProcessEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
 }

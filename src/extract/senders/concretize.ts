@@ -28,6 +28,7 @@ export interface StepContext {
   /** The job's and step's `if:` conditions, as written. */
   conditions: string[];
   events?: EventConstraint;
+  environment?: string | null;
   /** Declared workflow_dispatch input types of the sending workflow, for typing `${{ inputs.x }}`. */
   inputTypes: Map<string, string>;
 }
@@ -65,6 +66,7 @@ export function concretize(spec: SendSpec, context: StepContext): Send[] {
       };
       if (context.permissions) send.permissions = context.permissions;
       if (context.events) send.events = context.events;
+      if (context.environment !== undefined) send.environment = context.environment;
       if (spec.kind === 'repository_dispatch') {
         send.eventType = resolvedValue(spec.eventType ?? { text: '', position: spec.position }, name);
       } else {

@@ -1,0 +1,58 @@
+/**
+ * Workflow file contents on disk, keyed by git blob id: a blob id names its content, so an entry never goes
+ * stale, and a repeat audit fetches only blobs it has not seen. Only file contents are stored (never a token,
+ * never a response header).
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (process.platform === 'win32' && env.LOCALAPPDATA) return join(env.LOCALAPPDATA, 'dispatch-lint', 'Cache');
+  if (process.platform === 'darwin') return join(homedir(), 'Library', 'Caches', 'dispatch-lint');
+  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'dispatch-lint');
+}
+
+/** git's blob id: sha1 of "blob <byte length>\0<bytes>". */
+export function gitBlobOid(content: string | Buffer): string {
+  const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+}
+
+export class BlobCache {
+  private readonly folder: string | undefined;
+
+  /** `dir` undefined: no cache (every blob is fetched). */
+  constructor(dir: string | undefined) {
+    this.folder = dir ? join(dir, 'blobs') : undefined;
+  }
+
+  get(oid: string): string | undefined {
+    if (!this.folder || !/^[0-9a-f]{40}$/.test(oid)) return undefined;
+    try {
+      const content = readFileSync(this.pathOf(oid));
+      // A damaged entry (a crash mid-write, a disk fault) is a miss, not wrong content.
+      return gitBlobOid(content) === oid ? content.toString('utf8') : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  put(oid: string, text: string): void {
+    if (!this.folder || !/^[0-9a-f]{40}$/.test(oid) || gitBlobOid(text) !== oid) return;
+    try {
+      const path = this.pathOf(oid);
+      mkdirSync(join(path, '..'), { recursive: true });
+      const temporary = `${path}.${process.pid}.tmp`;
+      writeFileSync(temporary, text);
+      renameSync(temporary, path);
+    } catch {
+      // A cache that cannot be written only costs the next run a fetch.
+    }
+  }
+
+  private pathOf(oid: string): string {
+    return join(this.folder as string, oid.slice(0, 2), oid.slice(2));
+  }
+}
