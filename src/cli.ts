@@ -213,7 +213,9 @@ function githubOptions(values: GitHubFlags, io: Io): GitHubOptions | undefined {
   const waitUnitMs = Number(io.env.DISPATCH_LINT_WAIT_UNIT_MS);
   if (timeoutMs > 0) options.timeoutMs = timeoutMs;
   if (waitUnitMs > 0) options.waitUnitMs = waitUnitMs;
-  if (io.stderrIsTTY) options.progress = (done, total) => io.stderr(`\r\u001b[Kfetching workflows: ${done}/${total} repositories`);
+  if (io.stderrIsTTY) {
+    options.progress = (done, total) => io.stderr(total > 0 ? `\r\u001b[Kfetched workflows of ${done}/${total} repositories` : `\r\u001b[Klisting repositories: ${done}`);
+  }
   return options;
 }
 

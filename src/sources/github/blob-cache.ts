@@ -4,7 +4,7 @@
  * never a response header).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -22,6 +22,7 @@ export function gitBlobOid(content: string | Buffer): string {
 
 export class BlobCache {
   private readonly folder: string | undefined;
+  private readonly madeFolders = new Set<string>();
 
   /** `dir` undefined: no cache (every blob is fetched). */
   constructor(dir: string | undefined) {
@@ -30,23 +31,30 @@ export class BlobCache {
 
   get(oid: string): string | undefined {
     if (!this.folder || !/^[0-9a-f]{40}$/.test(oid)) return undefined;
+    const path = this.pathOf(oid);
     try {
-      const content = readFileSync(this.pathOf(oid));
-      // A damaged entry (a crash mid-write, a disk fault) is a miss, not wrong content.
-      return gitBlobOid(content) === oid ? content.toString('utf8') : undefined;
+      const content = readFileSync(path);
+      if (gitBlobOid(content) === oid) return content.toString('utf8');
+      // A damaged entry (a crash mid-write, a disk fault) is a miss, not wrong content: drop it for a fresh one.
+      unlinkSync(path);
     } catch {
-      return undefined;
+      // Not cached (or not readable): a miss.
     }
+    return undefined;
   }
 
   put(oid: string, text: string): void {
     if (!this.folder || !/^[0-9a-f]{40}$/.test(oid) || gitBlobOid(text) !== oid) return;
     try {
       const path = this.pathOf(oid);
-      mkdirSync(join(path, '..'), { recursive: true });
-      const temporary = `${path}.${process.pid}.tmp`;
-      writeFileSync(temporary, text);
-      renameSync(temporary, path);
+      const folder = join(path, '..');
+      if (!this.madeFolders.has(folder)) {
+        mkdirSync(folder, { recursive: true });
+        this.madeFolders.add(folder);
+      }
+      // 'wx': an entry that exists is left alone (its name is its content's hash); a half-written one from a crash
+      // fails the hash check on read and is replaced then.
+      writeFileSync(path, text, { flag: 'wx' });
     } catch {
       // A cache that cannot be written only costs the next run a fetch.
     }

@@ -32,6 +32,7 @@ export interface GitHubScanOptions {
   includeForks: boolean;
   /** Repositories not to fetch (a local checkout overrides them, or the config ignores them). */
   skip: (name: string) => boolean;
+  /** Told how many repositories are listed so far (total 0: still listing), then fetched of how many. */
   progress?: (done: number, total: number) => void;
 }
 
@@ -55,7 +56,7 @@ interface ListedRepository {
 }
 
 const WORKFLOW_FILE = /^[^/]+\.ya?ml$/i;
-const BLOBS_PER_QUERY = 200;
+const BLOBS_PER_QUERY = 400;
 const ATTEMPTS = 3;
 
 const REPOSITORY_FIELDS = `
@@ -83,16 +84,47 @@ class MalformedResponse extends Error {}
 
 export async function scanGitHub(options: GitHubScanOptions): Promise<GitHubScan> {
   const scan: GitHubScan = { repositories: [], privacy: new Map(), errors: [], filesFetched: 0, filesFromCache: 0 };
-  const listed: ListedRepository[] = [];
+  const wanted: ListedRepository[] = [];
+  const wantedNames = new Set<string>();
+  const contents = new Map<string, string>();
+  const requested = new Set<string>();
+  const failedRepositories = new Map<string, string>();
+  const fetching: Promise<void>[] = [];
   let useRest = false;
+
+  // Each page of the listing starts the fetch of its uncached blobs at once, so contents arrive while later
+  // pages are still being listed.
+  const onPage = (page: ListedRepository[]) => {
+    const missing: { repository: ListedRepository; oid: string }[] = [];
+    for (const repository of page) {
+      scan.privacy.set(repository.name.toLowerCase(), repository.private);
+      if (wantedNames.has(repository.name.toLowerCase()) || !selected(repository, options)) continue;
+      wantedNames.add(repository.name.toLowerCase());
+      wanted.push(repository);
+      for (const entry of repository.entries) {
+        if (entry.binary || requested.has(entry.oid) || contents.has(entry.oid)) continue;
+        const cached = options.cache.get(entry.oid);
+        if (cached !== undefined) {
+          contents.set(entry.oid, cached);
+          scan.filesFromCache++;
+        } else {
+          requested.add(entry.oid);
+          missing.push({ repository, oid: entry.oid });
+        }
+      }
+    }
+    if (missing.length > 0) fetching.push((useRest ? fetchBlobsWithRest : fetchBlobsWithGraphql)(options, missing, contents, failedRepositories));
+    options.progress?.(wanted.length, 0);
+  };
+
   for (const target of options.targets) {
     try {
-      listed.push(...(useRest ? await listWithRest(options, target) : await listWithGraphql(options, target)));
+      await (useRest ? listWithRest(options, target, onPage) : listWithGraphql(options, target, onPage));
     } catch (error) {
       if (!useRest && graphqlUnavailable(error)) {
         useRest = true;
         try {
-          listed.push(...(await listWithRest(options, target)));
+          await listWithRest(options, target, onPage);
           continue;
         } catch (restError) {
           scan.errors.push(`${target}: could not list its repositories (${options.client.describe(restError)})`);
@@ -102,37 +134,16 @@ export async function scanGitHub(options: GitHubScanOptions): Promise<GitHubScan
       scan.errors.push(`${target}: could not list its repositories (${options.client.describe(error)})`);
     }
   }
-
-  for (const repository of listed) scan.privacy.set(repository.name.toLowerCase(), repository.private);
-  const wanted = dedupe(listed).filter((repository) => selected(repository, options));
-  let done = 0;
-  options.progress?.(0, wanted.length);
-  const contents = new Map<string, string>();
-  const missing: { repository: ListedRepository; oid: string }[] = [];
-  for (const repository of wanted) {
-    for (const entry of repository.entries) {
-      if (entry.binary) continue;
-      const cached = options.cache.get(entry.oid);
-      if (cached !== undefined) {
-        contents.set(entry.oid, cached);
-        scan.filesFromCache++;
-      } else if (!missing.some((item) => item.oid === entry.oid)) {
-        missing.push({ repository, oid: entry.oid });
-      }
-    }
-  }
-
-  const failedRepositories = new Map<string, string>();
-  const fetchBlobs = useRest ? fetchBlobsWithRest : fetchBlobsWithGraphql;
-  await fetchBlobs(options, missing, contents, failedRepositories);
-  for (const { oid } of missing) {
+  await Promise.all(fetching);
+  for (const oid of requested) {
     const text = contents.get(oid);
     if (text === undefined) continue;
     scan.filesFetched++;
     options.cache.put(oid, text);
   }
 
-  for (const repository of wanted) {
+  let done = 0;
+  for (const repository of wanted.sort((a, b) => (a.name.toLowerCase() < b.name.toLowerCase() ? -1 : 1))) {
     const failure = failedRepositories.get(repository.name);
     if (failure) {
       scan.errors.push(`${repository.name}: could not read its workflows (${failure})`);
@@ -158,11 +169,6 @@ function selected(repository: ListedRepository, options: GitHubScanOptions): boo
   return options.repoGlobs.some((glob) => picomatch.isMatch(glob.includes('/') ? repository.name : short, glob, { nocase: true, dot: true }));
 }
 
-function dedupe(repositories: ListedRepository[]): ListedRepository[] {
-  const seen = new Map<string, ListedRepository>();
-  for (const repository of repositories) if (!seen.has(repository.name.toLowerCase())) seen.set(repository.name.toLowerCase(), repository);
-  return [...seen.values()];
-}
 
 // ---------------------------------------------------------------- GraphQL
 
@@ -174,14 +180,16 @@ interface GraphqlRepository {
   workflows: { entries?: { name: string; type: string; oid: string; object?: { byteSize?: number; isBinary?: boolean } | null }[] } | null;
 }
 
-async function listWithGraphql(options: GitHubScanOptions, target: string): Promise<ListedRepository[]> {
+type PageHandler = (page: ListedRepository[]) => void;
+
+async function listWithGraphql(options: GitHubScanOptions, target: string, onPage: PageHandler): Promise<void> {
   const [owner, name] = target.split('/');
   if (name !== undefined) {
     const data = await attempt(async () => expectKey(await options.client.octokit.graphql<{ repository: GraphqlRepository | null }>(REPOSITORY_QUERY, { owner, name }), 'repository'));
     if (!data.repository) throw new Error(`no repository ${target} (or the token cannot see it)`);
-    return [fromGraphql(data.repository)];
+    onPage([fromGraphql(data.repository)]);
+    return;
   }
-  const listed: ListedRepository[] = [];
   let after: string | null = null;
   for (;;) {
     type Page = { repositoryOwner: { repositories: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: GraphqlRepository[] } } | null };
@@ -192,8 +200,8 @@ async function listWithGraphql(options: GitHubScanOptions, target: string): Prom
     });
     if (!data.repositoryOwner) throw new Error(`no GitHub user or organisation named ${owner}`);
     const page = data.repositoryOwner.repositories;
-    listed.push(...page.nodes.map(fromGraphql));
-    if (!page.pageInfo.hasNextPage || !page.pageInfo.endCursor) return listed;
+    onPage(page.nodes.map(fromGraphql));
+    if (!page.pageInfo.hasNextPage || !page.pageInfo.endCursor) return;
     after = page.pageInfo.endCursor;
   }
 }
@@ -268,7 +276,7 @@ interface RestRepository {
   default_branch: string;
 }
 
-async function listWithRest(options: GitHubScanOptions, target: string): Promise<ListedRepository[]> {
+async function listWithRest(options: GitHubScanOptions, target: string, onPage: PageHandler): Promise<void> {
   const { octokit } = options.client;
   const [owner, name] = target.split('/');
   let repositories: RestRepository[];
@@ -302,7 +310,7 @@ async function listWithRest(options: GitHubScanOptions, target: string): Promise
         }
       }),
   );
-  return candidates.map(({ listed }) => listed);
+  onPage(candidates.map(({ listed }) => listed));
 }
 
 async function fetchBlobsWithRest(
