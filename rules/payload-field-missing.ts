@@ -1,6 +1,5 @@
 import type { PayloadRead, Send, WorkflowFacts } from '../src/model.js';
 import { topLevelKeys } from './support.js';
-import { accepts } from '../src/graph/index.js';
 import { locate, relate, type Rule } from '../src/rule.js';
 import { placeKey, uniqueBy, where } from './support.js';
 
@@ -13,7 +12,7 @@ export const payloadFieldMissing: Rule = {
     for (const workflow of index.workflows) {
       if (!workflow.repositoryDispatch || workflow.payloadReads.length === 0) continue;
       const senders = uniqueBy(
-        index.sendsTo(workflow.repo).filter((send) => send.kind === 'repository_dispatch' && send.eventType?.value !== undefined && accepts(workflow, send.eventType.value)),
+        index.sendsStarting(workflow),
         (send) => placeKey(send, send.position, send.eventType?.value ?? ''),
       );
       if (senders.length === 0) continue;

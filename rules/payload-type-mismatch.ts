@@ -1,5 +1,4 @@
 import type { PayloadField, PayloadRead, Send } from '../src/model.js';
-import { accepts } from '../src/graph/index.js';
 import { locate, relate, type Rule } from '../src/rule.js';
 import { placeKey, uniqueBy } from './support.js';
 
@@ -17,7 +16,7 @@ export const payloadTypeMismatch: Rule = {
       const reads = uniqueBy(workflow.payloadReads.filter((read) => read.usage !== undefined), (read) => placeKey(workflow, read.position, read.path.join('.')));
       if (reads.length === 0) continue;
       const senders = uniqueBy(
-        index.sendsTo(workflow.repo).filter((send) => send.kind === 'repository_dispatch' && send.eventType?.value !== undefined && accepts(workflow, send.eventType.value)),
+        index.sendsStarting(workflow),
         (send) => placeKey(send, send.position, send.eventType?.value ?? ''),
       );
       for (const read of reads) {

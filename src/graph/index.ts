@@ -59,6 +59,11 @@ export class DispatchIndex {
     return (this.repository(repo)?.workflows ?? []).filter((workflow) => workflow.repositoryDispatch !== undefined);
   }
 
+  /** The repository_dispatch sends that start `workflow` (to its repository, with a type it accepts). */
+  sendsStarting(workflow: WorkflowFacts): Send[] {
+    return this.sendsTo(workflow.repo).filter((send) => send.kind === 'repository_dispatch' && send.eventType?.value !== undefined && accepts(workflow, send.eventType.value));
+  }
+
   /** Workflows of `repo` that a repository_dispatch of `eventType` starts. */
   listenersAccepting(repo: string, eventType: string): WorkflowFacts[] {
     return this.listeners(repo).filter((workflow) => accepts(workflow, eventType));
