@@ -16,7 +16,7 @@ export const listenerWithoutSender: Rule = {
       if (reposWithUnknownTypes.has(repository.name.toLowerCase())) continue;
       // A github-script step running local code may be the sender (a chat-ops bot): we cannot tell.
       if (repository.workflows.some((workflow) => (workflow.opaqueScripts?.length ?? 0) > 0)) continue;
-      const sentHere = dispatches.filter((send) => send.target.value?.toLowerCase() === repository.name.toLowerCase());
+      const sentHere = index.sendsTo(repository.name).filter((send) => send.kind === 'repository_dispatch');
       const sentTypes = new Set(sentHere.map((send) => send.eventType?.value));
       const hint = 'if it comes from outside the scanned workflows, declare it under events.fromOutside in the config';
       for (const workflow of repository.workflows) {

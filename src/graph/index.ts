@@ -49,11 +49,6 @@ export class DispatchIndex {
     return this.sendsByTarget.get(repoKey(repo)) ?? [];
   }
 
-  /** Sends whose target could not be resolved: any repository may be theirs. */
-  get unresolvedSends(): Send[] {
-    return this.sends.filter((send) => send.target.value === undefined);
-  }
-
   /** Workflows of `repo` that listen for repository_dispatch at all. */
   listeners(repo: string): WorkflowFacts[] {
     return (this.repository(repo)?.workflows ?? []).filter((workflow) => workflow.repositoryDispatch !== undefined);

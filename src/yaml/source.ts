@@ -3,7 +3,7 @@
  * line/column ranges findings carry, and maps offsets inside a scalar's *value* (after YAML unquoting and
  * block folding) back to offsets in the file, so a `${{ }}` inside a `run: |` block points at its own line.
  */
-import { isScalar, LineCounter, type Node, type Scalar } from 'yaml';
+import type { LineCounter, Node, Scalar } from 'yaml';
 import type { Position } from '../model.js';
 
 export class SourceFile {
@@ -97,8 +97,4 @@ export function alignValueToSource(
   }
   offsets[value.length] = Math.min(s, sourceEnd);
   return (offset: number) => offsets[Math.max(0, Math.min(offset, value.length))] ?? sourceStart;
-}
-
-export function isStringScalar(node: unknown): node is Scalar<string> {
-  return isScalar(node) && typeof node.value === 'string';
 }

@@ -2,7 +2,7 @@
  * Recognises the dispatches one workflow step sends, from a marketplace action's `with:` inputs, an
  * `actions/github-script` script, or the commands of a `run:` script, and describes each as a SendSpec.
  */
-import { isMap, isScalar, type Node, type Scalar, type YAMLMap } from 'yaml';
+import { isScalar, type Node, type Scalar, type YAMLMap } from 'yaml';
 import type { Position } from '../../model.js';
 import type { SourceFile } from '../../yaml/source.js';
 import { parseGithubScript } from '../github-script.js';
@@ -79,11 +79,7 @@ function actionSpec(sender: ActionSender, version: string, uses: string, step: S
   let target = input(sender.repository);
   const repoInput = input(sender.repo);
   const ownerInput = input(sender.owner);
-  if (!target && (ownerInput || repoInput)) {
-    target = joinOwnerAndName(ownerInput, repoInput, usesPosition);
-  } else if (target && !target.text.includes('/') && sender.repository === 'repo') {
-    // benc-uk's `repo:` takes owner/name; a bare name is its own mistake, kept as written.
-  }
+  if (!target && (ownerInput || repoInput)) target = joinOwnerAndName(ownerInput, repoInput, usesPosition);
 
   const payloadRef = firstInput(sender.payload);
   const tokenRef = firstInput(sender.token);
@@ -249,8 +245,4 @@ function readBody(spec: SendSpec, body: ValueRef): void {
     const inputs = member('inputs');
     spec.payload = inputs ? { kind: 'json', value: subRef(inputs) } : { kind: 'none' };
   }
-}
-
-export function isMapNode(node: unknown): node is YAMLMap {
-  return isMap(node);
 }
