@@ -20,6 +20,7 @@ export const appTokenScope: Rule = {
       if (!problem) continue;
       report({
         location: locate(send, token.position),
+        identity: [target.toLowerCase(), token.stepId.toLowerCase()],
         message: `${send.repo} dispatches to ${target} with the app token of step '${token.stepId}', ${problem}`,
         related: [relate(send, app.position, 'the token is created here')],
       });

@@ -14,6 +14,7 @@ export const crossRepoGithubToken: Rule = {
       const which = send.token.explicit ? 'GITHUB_TOKEN' : `the default token (github.token), because ${send.form} is given no token`;
       report({
         location: locate(send, send.token.position),
+        identity: [target.toLowerCase(), send.token.explicit ? 'explicit' : 'default'],
         message: `${send.repo} dispatches to ${target} with ${which}; that token only reaches ${send.repo}, so GitHub answers 404 or "Resource not accessible by integration" (use a PAT or a GitHub App token that can reach ${target})`,
       });
     }

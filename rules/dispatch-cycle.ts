@@ -94,6 +94,7 @@ function reportLoop(loop: Step[], start: string, workflows: Map<string, Workflow
   if (!first) return;
   report({
     location: locate(first.send, whatIsSent(first.send)),
+    identity: [start, ...loop.map((step) => `${step.label}\u0000${step.to}`)],
     message: `dispatch loop: ${printed}; each run starts the next until something fails (break it with a condition or a different event)`,
     related: rest.map((step) => relate(step.send, whatIsSent(step.send), `dispatches ${step.label}`)),
   });

@@ -13,9 +13,9 @@ export const eventTypeInvalid: Rule = {
       const type = send.eventType?.value;
       if (send.kind !== 'repository_dispatch' || type === undefined || !send.eventType) continue;
       if (type === '') {
-        report({ location: locate(send, send.eventType.position), message: `${send.repo} sends a repository_dispatch with an empty event type; GitHub requires 1 to ${MAX_LENGTH} characters` });
+        report({ location: locate(send, send.eventType.position), identity: ['empty', send.target.value?.toLowerCase() ?? send.target.text], message: `${send.repo} sends a repository_dispatch with an empty event type; GitHub requires 1 to ${MAX_LENGTH} characters` });
       } else if (type.length > MAX_LENGTH) {
-        report({ location: locate(send, send.eventType.position), message: `the event type ${send.repo} sends is ${type.length} characters long; GitHub allows at most ${MAX_LENGTH}` });
+        report({ location: locate(send, send.eventType.position), identity: ['too-long', type], message: `the event type ${send.repo} sends is ${type.length} characters long; GitHub allows at most ${MAX_LENGTH}` });
       }
     }
   },

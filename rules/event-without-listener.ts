@@ -29,6 +29,7 @@ export const eventWithoutListener: Rule = {
             : `${send.repo} sends '${type}' to ${targetName}, where no workflow listens for it, so nothing runs (${outside})`;
       report({
         location: locate(send, send.eventType.position),
+        identity: [target.toLowerCase(), type],
         message,
         related: listeners.map((workflow) =>
           relate(workflow, workflow.repositoryDispatch?.types?.[0]?.position ?? workflow.repositoryDispatch!.position, `listens for: ${workflow.repositoryDispatch?.types?.map((entry) => entry.value).join(', ') ?? 'every type'}`),

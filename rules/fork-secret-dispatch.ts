@@ -1,6 +1,6 @@
 import { mayRunOn } from '../src/extract/conditions.js';
 import { locate, type Rule } from '../src/rule.js';
-import { placeKey, uniqueBy } from './support.js';
+import { describeDispatch, placeKey, uniqueBy } from './support.js';
 
 /**
  * Conditions that keep a pull_request job to branches of the repository itself, where secrets exist: a test of
@@ -22,6 +22,7 @@ export const forkSecretDispatch: Rule = {
         if (!usesSecret || !mayRunOn(send.events, 'pull_request') || send.conditions.some((condition) => FORK_GUARD.test(condition))) continue;
         report({
           location: locate(send, send.token.position),
+          identity: [send.kind, send.target.value?.toLowerCase() ?? send.target.text, describeDispatch(send)],
           message: `${workflow.path} runs on pull_request and dispatches with a secret, but pull requests from forks get no secrets, so this dispatch fails for them (guard the job with if: github.event.pull_request.head.repo.full_name == github.repository)`,
         });
       }

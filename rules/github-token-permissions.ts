@@ -22,6 +22,7 @@ export const githubTokenPermissions: Rule = {
       const where = send.permissions.level === 'job' ? `job '${send.job}'` : 'the workflow';
       report({
         location: locate(send, send.token.position),
+        identity: [send.kind, scope],
         message: `this ${send.kind} uses GITHUB_TOKEN, but the permissions of ${where} do not grant ${scope}: write, which it needs (GitHub answers 403 "Resource not accessible by integration")`,
         related: [relate(send, send.permissions.position, describe(send.permissions))],
       });

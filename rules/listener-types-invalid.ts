@@ -7,7 +7,7 @@ export const listenerTypesInvalid: Rule = {
   description: 'on.repository_dispatch with an unknown key, a scalar or empty types, or a misspelt dispatch trigger',
   check({ index, report }) {
     for (const workflow of index.workflows) {
-      for (const problem of workflow.listenerProblems) report({ location: locate(workflow, problem.position), message: `${workflow.path}: ${problem.message}` });
+      for (const problem of workflow.listenerProblems) report({ location: locate(workflow, problem.position), identity: [problem.message], message: `${workflow.path}: ${problem.message}` });
     }
   },
 };

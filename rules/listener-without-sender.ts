@@ -26,6 +26,7 @@ export const listenerWithoutSender: Rule = {
           if (sentHere.length === 0 && typesToUnknownTargets.size === 0) {
             report({
               location: locate(workflow, listener.position),
+              identity: ['*'],
               message: `${workflow.path} runs on every repository_dispatch, but no scanned workflow sends one to ${repository.name} (${hint})`,
             });
           }
@@ -35,6 +36,7 @@ export const listenerWithoutSender: Rule = {
           if (sentTypes.has(type.value) || typesToUnknownTargets.has(type.value) || declares(config.events.fromOutside, repository.name, type.value)) continue;
           report({
             location: locate(workflow, type.position),
+            identity: [type.value],
             message: `${workflow.path} listens for '${type.value}', but no scanned workflow sends it to ${repository.name} (${hint})`,
           });
         }

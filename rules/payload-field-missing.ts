@@ -22,6 +22,7 @@ export const payloadFieldMissing: Rule = {
         if (missing.length === 0) continue;
         report({
           location: locate(workflow, read.position),
+          identity: read.path.map((key) => key.toLowerCase()),
           message: message(workflow, read, missing),
           related: missing.map((send) => relate(send, send.payload.kind === 'object' ? send.payload.position : send.position, `sends: ${sentKeys(send) || 'no client_payload'}`)),
         });

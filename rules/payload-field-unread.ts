@@ -38,6 +38,7 @@ export const payloadFieldUnread: Rule = {
       const where = targets.length === 1 ? targets[0] : `${targets.slice(0, -1).join(', ')} and ${targets[targets.length - 1]}`;
       report({
         location: locate(send, field.position),
+        identity: [type, (field.path[0] as string).toLowerCase()],
         message: `${send.repo} sends client_payload.${field.path[0]} with '${type}' to ${where}, but no workflow there that listens for it reads that field`,
       });
     }

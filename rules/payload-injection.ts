@@ -15,7 +15,7 @@ export const payloadInjection: Rule = {
           injection.script === 'run'
             ? `\${{ ${injection.expression} }} is pasted into the run: script before it runs, so a value holding quotes or $(...) runs as shell code; set it in env: and use "$NAME" in the script`
             : `\${{ ${injection.expression} }} is pasted into the github-script script before it runs, so a value holding a quote runs as JavaScript; set it in env: and read process.env.NAME in the script`;
-        report({ location: locate(workflow, injection.position), message });
+        report({ location: locate(workflow, injection.position), identity: [injection.script, injection.expression], message });
       }
     }
   },

@@ -12,6 +12,7 @@ export const payloadNotObject: Rule = {
       const what = send.kind === 'repository_dispatch' ? 'client_payload' : 'inputs';
       report({
         location: locate(send, send.payload.position),
+        identity: [send.kind, send.form, send.payload.reason],
         message: `the ${what} ${send.repo} sends with ${send.form} is not a JSON object: ${send.payload.reason}${/\b422\b/.test(send.payload.reason) ? '' : '; GitHub answers 422'}`,
       });
     }

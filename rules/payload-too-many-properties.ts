@@ -17,11 +17,13 @@ export const payloadTooManyProperties: Rule = {
         if (topLevel.length <= GITHUB_LIMIT) continue;
         report({
           location: locate(send, payload.position),
+          identity: ['keys', send.eventType?.value ?? send.eventType?.text ?? ''],
           message: `client_payload has ${topLevel.length} top-level properties; GitHub allows at most ${GITHUB_LIMIT} and answers 422 "No more than 10 properties are allowed" (group some under one nested object)`,
         });
       } else if (payload.kind === 'unknown' && (payload.topLevelKeysAtLeast ?? 0) > GITHUB_LIMIT) {
         report({
           location: locate(send, payload.position),
+          identity: ['computed', payload.reason],
           message: `client_payload ${payload.reason.replace(/^it /, '')}, which has more than ${GITHUB_LIMIT} top-level properties; GitHub answers 422 (send only the fields the listener needs)`,
         });
       }

@@ -27,6 +27,7 @@ export const payloadTypeMismatch: Rule = {
           if (!field || !problem) continue;
           report({
             location: locate(workflow, read.position),
+            identity: [...read.path.map((key) => key.toLowerCase()), send.repo.toLowerCase(), read.usage ?? ''],
             message: `${workflow.path} ${problem} (sent by ${send.repo})`,
             related: [relate(send, field.valuePosition ?? field.position, `sends client_payload.${read.path.join('.')} as ${describeSent(field)}`)],
           });

@@ -15,6 +15,7 @@ export const payloadWithoutTrigger: Rule = {
       if (!first || workflow.triggers.length === 0) continue;
       report({
         location: locate(workflow, first),
+        identity: [],
         message: `${workflow.path} reads github.event.client_payload, but it runs only on ${workflow.triggers.join(', ')}, never on repository_dispatch, so the value is always empty`,
       });
     }

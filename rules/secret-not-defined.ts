@@ -34,6 +34,7 @@ export const secretNotDefined: Rule = {
       const where = send.environment ? `${send.repo}, its organisation (visible to it) or the environment '${send.environment}'` : `${send.repo} or its organisation (visible to it)`;
       report({
         location: locate(send, send.token.position),
+        identity: [send.token.name.toUpperCase(), send.environment ?? ''],
         message: `secret ${send.token.name} is not defined in ${where}, so the dispatch sends an empty token and fails`,
       });
     }
@@ -42,6 +43,7 @@ export const secretNotDefined: Rule = {
       const repositories = [...new Set(skipped.map((entry) => entry.send.repo))];
       report({
         location: locate(first.send, first.send.token.position),
+        identity: ['skipped'],
         message: `secret-not-defined was skipped for ${repositories.length === 1 ? repositories[0] : `${repositories.length} repositories (${repositories.join(', ')})`}: ${first.reason}`,
         asNote: true,
       });

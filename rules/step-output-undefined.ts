@@ -13,6 +13,7 @@ export const stepOutputUndefined: Rule = {
       const read = `steps.${ref.stepId}.outputs.${ref.output}`;
       report({
         location: locate(send, ref.position),
+        identity: [ref.stepId.toLowerCase(), ref.output.toLowerCase()],
         message: ref.definedAfter
           ? `this dispatch reads ${read}, but step '${ref.stepId}' runs after it in job '${send.job}', so the value is empty`
           : `this dispatch reads ${read}, but no step with id '${ref.stepId}' comes before it in job '${send.job}', so the value is empty`,

@@ -45,6 +45,7 @@ export const tokenSecretDrift: Rule = {
             : `most of ${owner}'s dispatching repositories use ${canonicalSends[0]?.token.name}`;
           report({
             location: locate(send, send.token.position),
+            identity: [send.token.name.toUpperCase(), canonical],
             message: `${send.repo} dispatches with secret ${send.token.name}, but ${why}; in use: ${inUse.join('; ')}. Use one name for the one token (or set token.secret in the config)`,
             related: uniqueBy(canonicalSends, (other) => other.repo).map((other) => relate(other, other.token.position, `uses ${other.token.name}`)),
           });

@@ -15,6 +15,7 @@ export const unknownTargetRepo: Rule = {
       if (type !== undefined && declares(config.events.toOutside, target, type)) continue;
       report({
         location: locate(send, send.target.position),
+        identity: [target.toLowerCase(), describeDispatch(send)],
         message: `${send.repo} dispatches ${describeDispatch(send)} to ${target}, which is not among the scanned repositories, so the dispatch cannot be checked`,
       });
     }

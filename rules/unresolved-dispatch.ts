@@ -17,7 +17,7 @@ export const unresolvedDispatch: Rule = {
       for (const [what, value] of parts) {
         if (!value || value.value !== undefined) continue;
         const to = what !== 'target repository' && send.target.value ? ` to ${send.target.value}` : '';
-        report({ location: locate(send, value.position), message: `cannot tell the ${what} of this dispatch${to}: ${howToDeclare(value.text, send.repo)}` });
+        report({ location: locate(send, value.position), identity: [what, value.text], message: `cannot tell the ${what} of this dispatch${to}: ${howToDeclare(value.text, send.repo)}` });
       }
     }
   },

@@ -14,6 +14,7 @@ export const workflowDispatchInputs: Rule = {
       if (declared.length > limit && workflow.workflowDispatch) {
         report({
           location: locate(workflow, workflow.workflowDispatch.inputsPosition ?? workflow.workflowDispatch.position),
+          identity: ['too-many'],
           message: `${workflow.path} declares ${declared.length} workflow_dispatch inputs; GitHub accepts at most ${limit} (limits.workflowInputs)`,
         });
       }
@@ -38,12 +39,14 @@ export const workflowDispatchInputs: Rule = {
           const nearest = suggest(name, declaredNames);
           report({
             location: locate(send, field.position),
+            identity: ['undeclared', target.toLowerCase(), id, name.toLowerCase()],
             message: `${send.repo} sends input '${name}' that ${where} does not declare, so GitHub answers 422 "Unexpected inputs provided"${nearest ? ` (did you mean '${nearest}'?)` : declaredNames.length ? `; it declares ${quoteList(declaredNames)}` : '; it declares no inputs'}`,
             related: [relate(workflow, trigger.inputsPosition ?? trigger.position, `declares: ${declaredNames.join(', ') || 'no inputs'}`)],
           });
         } else if (input.type === 'choice' && input.options && field.value !== undefined && !input.options.includes(field.value)) {
           report({
             location: locate(send, field.valuePosition ?? field.position),
+            identity: ['choice', target.toLowerCase(), id, input.name.toLowerCase(), field.value],
             message: `${send.repo} sends '${field.value}' for choice input '${input.name}' of ${where}, which accepts only ${quoteList(input.options)}`,
             related: [relate(workflow, input.position, `options: ${input.options.join(', ')}`)],
           });
@@ -51,13 +54,14 @@ export const workflowDispatchInputs: Rule = {
       }
       for (const name of send.addedInputs ?? []) {
         if (!inputNamed(name)) {
-          report({ location: locate(send, send.position), message: `${send.form} adds input '${name}', which ${where} does not declare, so GitHub answers 422 "Unexpected inputs provided"` });
+          report({ location: locate(send, send.position), identity: ['added', target.toLowerCase(), id, name], message: `${send.form} adds input '${name}', which ${where} does not declare, so GitHub answers 422 "Unexpected inputs provided"` });
         }
       }
       for (const input of trigger.inputs) {
         if (!input.required || input.hasDefault || sent.has(input.name.toLowerCase())) continue;
         report({
           location: locate(send, send.workflow.position),
+          identity: ['required', target.toLowerCase(), id, input.name.toLowerCase()],
           message: `${send.repo} does not send required input '${input.name}' of ${where}, which has no default`,
           related: [relate(workflow, input.position, `required input ${input.name}`)],
         });

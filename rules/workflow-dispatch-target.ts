@@ -17,7 +17,7 @@ export const workflowDispatchTarget: Rule = {
       const targetName = repository?.name ?? target;
       const byName = send.workflowByName ?? false;
       if (id.trim() === '') {
-        report({ location: locate(send, send.workflow.position), message: `${send.repo} sends a workflow_dispatch to ${targetName} without naming a workflow` });
+        report({ location: locate(send, send.workflow.position), identity: ['unnamed', target.toLowerCase()], message: `${send.repo} sends a workflow_dispatch to ${targetName} without naming a workflow` });
         continue;
       }
       const workflow = index.findWorkflow(target, id, byName);
@@ -29,6 +29,7 @@ export const workflowDispatchTarget: Rule = {
           : `${targetName} has no workflow file '${id}' (the REST API finds workflows by file name or id, not by \`name:\`), so GitHub answers 404`;
         report({
           location: locate(send, send.workflow.position),
+          identity: ['missing', target.toLowerCase(), id],
           message: `${send.repo} dispatches workflow '${id}', but ${missing}${nearest ? `; did you mean '${nearest}'?` : ''}`,
         });
         continue;
@@ -36,6 +37,7 @@ export const workflowDispatchTarget: Rule = {
       if (!workflow.workflowDispatch) {
         report({
           location: locate(send, send.workflow.position),
+          identity: ['no-trigger', target.toLowerCase(), id],
           message: `${send.repo} dispatches workflow '${id}' in ${targetName}, but ${workflow.path} has no workflow_dispatch trigger, so GitHub answers 422 "Workflow does not have 'workflow_dispatch' trigger"`,
           related: [relate(workflow, workflow.onPosition ?? { line: 1, column: 1, endLine: 1, endColumn: 1 }, `triggers: ${workflow.triggers.join(', ') || 'none'}`)],
         });

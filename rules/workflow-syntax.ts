@@ -7,7 +7,7 @@ export const workflowSyntax: Rule = {
   description: 'a workflow file that is not valid YAML, not a mapping, or has no usable on:',
   check({ index, report }) {
     for (const workflow of index.workflows) {
-      for (const error of workflow.syntaxErrors) report({ location: locate(workflow, error.position), message: `${workflow.path}: ${error.message}` });
+      for (const error of workflow.syntaxErrors) report({ location: locate(workflow, error.position), identity: [error.message.replace(/\d+/g, '#')], message: `${workflow.path}: ${error.message}` });
     }
   },
 };

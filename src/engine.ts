@@ -10,6 +10,7 @@ import { extractInParallel } from './extract/parallel.js';
 import type { WorkflowInputFile } from './extract/workflow.js';
 import { compareStrings, DispatchIndex, type ScannedRepository } from './graph/index.js';
 import type { Finding, Report, SeveritySetting } from './model.js';
+import { fingerprint } from './fingerprint.js';
 import type { FindingDraft } from './rule.js';
 import { BlobCache } from './sources/github/blob-cache.js';
 import { createClient, type GitHubClient } from './sources/github/client.js';
@@ -201,8 +202,11 @@ export function buildReport(repositories: ScannedRepository[], config: Config, o
 }
 
 function toFinding(rule: string, severity: Finding['severity'], draft: FindingDraft): Finding {
-  const finding: Finding = { rule, severity, message: draft.message, location: draft.location };
+  const finding: Finding = { rule, severity, message: draft.message, location: draft.location, fingerprint: '' };
   if (draft.related && draft.related.length > 0) finding.related = draft.related;
+  // Assigned after `related`, so the key sits last in the JSON report.
+  delete (finding as Partial<Finding>).fingerprint;
+  finding.fingerprint = fingerprint({ rule, repo: draft.location.repo, path: draft.location.path, identity: draft.identity });
   return finding;
 }
 

@@ -231,6 +231,8 @@ export interface Finding {
   message: string;
   location: Location;
   related?: RelatedLocation[];
+  /** Stable across line shifts and unrelated edits (src/fingerprint.ts): what baselines and SARIF match on. */
+  fingerprint: string;
 }
 
 export type EdgeStatus = 'ok' | 'no-listener' | 'unresolved' | 'external';

@@ -10,6 +10,12 @@ export interface FindingDraft {
   location: Location;
   message: string;
   related?: RelatedLocation[];
+  /**
+   * What identifies the problem apart from where it is: the event type, the field, the secret name, the
+   * target. It feeds the finding's fingerprint (src/fingerprint.ts), so it must not hold line numbers, counts
+   * or anything else that changes when unrelated parts of a file or the organisation change.
+   */
+  identity: string[];
   /** Only for a rule's notes about itself (it was skipped somewhere): reported as a note whatever its severity. */
   asNote?: boolean;
 }
