@@ -4,6 +4,7 @@
  * config, or a scan that could not complete. No stack trace reaches the user.
  */
 import { writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import Table from 'cli-table3';
 import { RULES } from '../rules/index.js';
@@ -60,7 +61,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     return await run(argv, io);
   } catch (error) {
     if (error instanceof UsageError || error instanceof ConfigError) {
-      io.stderr(`dispatch-lint: ${error.message}\n`);
+      for (const line of error.message.split('\n')) io.stderr(`dispatch-lint: ${line}\n`);
       return 2;
     }
     const message = error instanceof Error ? error.message : String(error);
@@ -147,11 +148,12 @@ async function run(argv: string[], io: Io): Promise<number> {
     ...(github ? { github } : {}),
   });
   if (github?.progress) io.stderr('\r\u001b[K');
+  for (const note of result.scanNotes) io.stderr(`dispatch-lint: note: ${note}\n`);
   for (const error of result.scanErrors) io.stderr(`dispatch-lint: ${error}\n`);
   const report = values.quiet ? errorsOnly(result.report) : result.report;
 
   const output = command === 'graph' ? formatGraph(report, format) : formatReport(report, format, result, io, values.output === undefined);
-  if (values.output) writeFileSync(values.output, output);
+  if (values.output) writeOutput(values.output, output, io.cwd);
   else io.stdout(output);
 
   if (result.scanErrors.length > 0) {
@@ -217,6 +219,22 @@ function githubOptions(values: GitHubFlags, io: Io): GitHubOptions | undefined {
     options.progress = (done, total) => io.stderr(total > 0 ? `\r\u001b[Kfetched workflows of ${done}/${total} repositories` : `\r\u001b[Klisting repositories: ${done}`);
   }
   return options;
+}
+
+/** Writes the report where --output says; a path that cannot be written is a usage error that says why. */
+function writeOutput(file: string, text: string, cwd: string): void {
+  try {
+    writeFileSync(resolve(cwd, file), text);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT' ? `the folder ${dirname(file)} does not exist` :
+      code === 'EISDIR' ? 'it is a folder' :
+      code === 'EACCES' || code === 'EPERM' ? 'permission denied' :
+      code === 'ENOTDIR' ? `${dirname(file)} is not a folder` :
+      (error as Error).message;
+    throw new UsageError(`--output ${file}: cannot write the report there: ${why}`);
+  }
 }
 
 function parseRuleOptions(settings: string[]): Record<string, SeveritySetting> {

@@ -57,6 +57,8 @@ export interface LintResult {
   report: Report;
   /** Why the scan is incomplete (a PATH that does not exist, a file that cannot be read): exit 2. */
   scanErrors: string[];
+  /** What was skipped on purpose and may surprise (a folder named like a workflow file): for stderr. */
+  scanNotes: string[];
   /** Repository name → its local folder, for formatters that print file paths. */
   roots: Map<string, string>;
   config: Config;
@@ -70,7 +72,7 @@ export async function lint(options: LintOptions): Promise<LintResult> {
   const ignored = ignoreMatcher(config);
   // Without a PATH the current folder is linted, unless the repositories come from GitHub.
   const paths = options.paths.length > 0 || options.github ? options.paths : ['.'];
-  const discovery = paths.length > 0 ? discoverLocal(paths, { cwd, names: config.repos, ...(options.owner ? { owner: options.owner } : {}) }) : { repositories: [], errors: [] };
+  const discovery = paths.length > 0 ? discoverLocal(paths, { cwd, names: config.repos, ...(options.owner ? { owner: options.owner } : {}) }) : { repositories: [], errors: [], notes: [] };
   const scanErrors = [...discovery.errors];
 
   const files: WorkflowInputFile[] = [];
@@ -85,6 +87,9 @@ export async function lint(options: LintOptions): Promise<LintResult> {
       } catch (error) {
         scanErrors.push(`${join(repository.root, path)}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
       }
+    }
+    for (const [path, reason] of repository.rejected) {
+      if (!ignored(repository.name, path)) files.push({ repo: repository.name, path, text: '', rejectedBecause: reason });
     }
   }
 
@@ -105,13 +110,17 @@ export async function lint(options: LintOptions): Promise<LintResult> {
   }
 
   const facts = await extractInParallel(files, { values: config.values }, options.workers);
+  // Everything downstream is sorted by content, so the same repositories give the same report whatever the
+  // order of the PATHs, of the folder listing or of the API's answers.
+  scanned.sort((a, b) => compareStrings(a.name.toLowerCase(), b.name.toLowerCase()) || compareStrings(a.name, b.name));
+  facts.sort((a, b) => compareStrings(a.repo.toLowerCase(), b.repo.toLowerCase()) || compareStrings(a.path, b.path));
   const byName = new Map(scanned.map((repository) => [repository.name, repository]));
   for (const workflow of facts) byName.get(workflow.repo)?.workflows.push(workflow);
   const secretRule = options.ruleOverrides?.['secret-not-defined'] ?? config.rules['secret-not-defined'];
   if (remote && secretRule !== 'off') await attachSecrets(remote, scanned);
 
   const report = buildReport(scanned, config, options.ruleOverrides ?? {});
-  const result: LintResult = { report, scanErrors, roots: new Map(local.map((repository) => [repository.name, repository.root])), config };
+  const result: LintResult = { report, scanErrors, scanNotes: discovery.notes, roots: new Map(local.map((repository) => [repository.name, repository.root])), config };
   if (remote) result.github = { requests: remote.client.requestCount(), filesFetched: remote.scan.filesFetched, filesFromCache: remote.scan.filesFromCache };
   return result;
 }

@@ -55,8 +55,11 @@ export type PayloadFacts =
   | { kind: 'none' }
   /** Keys known. */
   | { kind: 'object'; fields: PayloadField[]; position: Position }
-  /** Sent, but its keys cannot be known statically (a variable, a forwarded payload, a file). */
-  | { kind: 'unknown'; reason: string; position: Position; topLevelKeysAtLeast?: number }
+  /**
+   * Sent, but its keys cannot be known statically (a variable, a forwarded payload, a file). `beyondLimit`: it
+   * nests deeper than extraction follows (src/extract/limits.ts), which the file's notes say.
+   */
+  | { kind: 'unknown'; reason: string; position: Position; topLevelKeysAtLeast?: number; beyondLimit?: true }
   /** Certainly not a JSON object: GitHub rejects it with HTTP 422. */
   | { kind: 'not-object'; reason: string; position: Position };
 

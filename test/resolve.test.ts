@@ -30,10 +30,18 @@ describe('resolveText', () => {
 
 describe('expandMatrix', () => {
   it('crosses lists, applies include and exclude', () => {
-    expect(expandMatrix({ os: ['a', 'b'], v: [1], include: [{ os: 'a', extra: true }, { os: 'c' }], exclude: [{ os: 'b' }] })).toEqual([{ os: 'a', v: 1, extra: true }, { os: 'c' }]);
+    expect(expandMatrix({ os: ['a', 'b'], v: [1], include: [{ os: 'a', extra: true }, { os: 'c' }], exclude: [{ os: 'b' }] })).toEqual({ kind: 'known', combinations: [{ os: 'a', v: 1, extra: true }, { os: 'c' }] });
+  });
+  it('applies exclude before include, as GitHub does, so an include can add back an excluded combination', () => {
+    expect(expandMatrix({ os: ['a', 'b'], exclude: [{ os: 'b' }], include: [{ os: 'b', extra: 1 }] })).toEqual({ kind: 'known', combinations: [{ os: 'a' }, { os: 'b', extra: 1 }] });
   });
   it('is unknown for a matrix computed at run time', () => {
-    expect(expandMatrix('${{ fromJSON(needs.a.outputs.m) }}')).toBeUndefined();
-    expect(expandMatrix({ include: '${{ fromJSON(x) }}' })).toBeUndefined();
+    expect(expandMatrix('${{ fromJSON(needs.a.outputs.m) }}')).toEqual({ kind: 'unknown' });
+    expect(expandMatrix({ include: '${{ fromJSON(x) }}' })).toEqual({ kind: 'unknown' });
+  });
+  it('stops past GitHub\'s 256 jobs, without building the rest', () => {
+    expect(expandMatrix({ a: Array.from({ length: 1000 }, (_, i) => i), b: Array.from({ length: 1000 }, (_, i) => i) })).toEqual({ kind: 'too-many', atLeast: 1_000_000 });
+    expect(expandMatrix({ include: Array.from({ length: 80_000 }, (_, i) => ({ r: i })) })).toEqual({ kind: 'too-many', atLeast: 257 });
+    expect(expandMatrix({ include: Array.from({ length: 256 }, (_, i) => ({ r: i })) })).toMatchObject({ kind: 'known' });
   });
 });

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import picomatch from 'picomatch';
-import { parse as parseYaml } from 'yaml';
+import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import type { SeveritySetting } from '../model.js';
 import { packageRoot } from '../util/package-root.js';
 
@@ -59,14 +59,16 @@ export function loadConfig(file: string): Config {
   } catch (error) {
     throw new ConfigError(`${file}: cannot read the config file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
-  let data: unknown;
-  try {
-    data = parseYaml(text, { prettyErrors: false }) ?? {};
-  } catch (error) {
-    throw new ConfigError(`${file}: not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const yamlError = doc.errors[0];
+  if (yamlError) {
+    const { line, col } = lineCounter.linePos(yamlError.pos[0]);
+    throw new ConfigError(`${file}:${line}:${col}: not valid YAML: ${yamlError.message.split('\n')[0]}`);
   }
+  const data: unknown = doc.toJS() ?? {};
   const validate = schemaValidator();
-  if (!validate(data)) throw new ConfigError(`${file}: ${describeSchemaErrors(validate.errors ?? [])}`);
+  if (!validate(data)) throw new ConfigError(describeSchemaErrors(validate.errors ?? [], file, doc, lineCounter));
   return fromValidData(data as RawConfig, dirname(resolve(file)), file);
 }
 
@@ -98,7 +100,7 @@ let validator: ReturnType<Ajv['compile']> | undefined;
 
 function schemaValidator(): ReturnType<Ajv['compile']> {
   if (!validator) {
-    const ajv = new Ajv({ allErrors: true, strict: true });
+    const ajv = new Ajv({ allErrors: true, strict: true, verbose: true });
     validator = ajv.compile(JSON.parse(readFileSync(configSchemaPath(), 'utf8')) as object);
   }
   return validator;
@@ -108,22 +110,56 @@ export function configSchemaPath(): string {
   return join(packageRoot(), 'schemas', 'config.schema.json');
 }
 
-/** One line naming each bad key, e.g. `rules.event-without-listenr: unknown rule id`. */
-function describeSchemaErrors(errors: ErrorObject[]): string {
-  const lines = new Set<string>();
+/**
+ * One line per bad key, with where it is written: `FILE:2:3: invalid config: rules.event-without-listenr: not
+ * a rule id`. Keys that are not plain words are quoted (`repos["./a"]`), never shown JSON-pointer-escaped.
+ */
+function describeSchemaErrors(errors: ErrorObject[], file: string, doc: Document, lineCounter: LineCounter): string {
+  const lines = new Map<string, string>();
   for (const error of errors) {
-    const where = error.instancePath.replace(/^\//, '').replace(/\//g, '.') || '(top level)';
+    const path = error.instancePath.split('/').slice(1).map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
+    let key: string[] = path;
+    let problem: string | undefined;
     if (error.keyword === 'additionalProperties') {
-      lines.add(`${where === '(top level)' ? '' : `${where}.`}${String(error.params.additionalProperty)}: unknown key`);
+      key = [...path, String(error.params.additionalProperty)];
+      problem = 'unknown key';
     } else if (error.keyword === 'propertyNames') {
-      lines.add(`${where}.${String(error.params.propertyName)}: not a rule id (see \`dispatch-lint rules\`)`);
+      key = [...path, String(error.params.propertyName)];
+      problem = 'not a rule id (see `dispatch-lint rules`)';
     } else if (error.keyword === 'enum' && error.propertyName === undefined) {
-      lines.add(`${where}: must be one of ${(error.params.allowedValues as string[]).join(', ')}`);
+      problem = `must be one of ${(error.params.allowedValues as string[]).join(', ')}`;
+    } else if (error.keyword === 'pattern' && String(error.params.pattern).includes('/[A-Za-z0-9_.-]+$')) {
+      problem = `must be a repository as owner/name, got '${String(error.data)}'`;
     } else if (error.keyword !== 'enum' && error.keyword !== 'if') {
-      lines.add(`${where}: ${error.message ?? 'invalid'}`);
+      problem = error.message ?? 'invalid';
     }
+    if (!problem) continue;
+    const where = positionOfKey(doc, lineCounter, path, key.length > path.length ? key[key.length - 1] : undefined);
+    const text = `${file}${where}: invalid config: ${formatKey(key)}: ${problem}`;
+    lines.set(text, text);
   }
-  return `invalid config: ${[...lines].join('; ')}`;
+  const byPosition = (text: string) => (/^.*?:(\d+):(\d+): invalid config/.exec(text) ?? []).slice(1).map(Number);
+  return [...lines.values()].sort((a, b) => (byPosition(a)[0] ?? 0) - (byPosition(b)[0] ?? 0) || (byPosition(a)[1] ?? 0) - (byPosition(b)[1] ?? 0)).join('\n');
+}
+
+/** `rules.x`, `repos["./a"]`, `values[0].repo`. */
+function formatKey(path: string[]): string {
+  if (path.length === 0) return '(top level)';
+  return path.map((segment, index) => (/^\d+$/.test(segment) ? `[${segment}]` : /^[A-Za-z_][\w-]*$/.test(segment) ? `${index === 0 ? '' : '.'}${segment}` : `[${JSON.stringify(segment)}]`)).join('');
+}
+
+/** `:line:column` of a config key (the key itself when `childKey` names one below `path`), or ''. */
+function positionOfKey(doc: Document, lineCounter: LineCounter, path: string[], childKey: string | undefined): string {
+  const keys = path.map((segment) => (/^\d+$/.test(segment) ? Number(segment) : segment));
+  const node = keys.length === 0 ? doc.contents : doc.getIn(keys, true);
+  let range = isNode(node) ? node.range : undefined;
+  if (childKey !== undefined && isMap(node)) {
+    const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === childKey);
+    if (pair && isNode(pair.key) && pair.key.range) range = pair.key.range;
+  }
+  if (!range) return '';
+  const { line, col } = lineCounter.linePos(range[0]);
+  return `:${line}:${col}`;
 }
 
 /** Whether an event declaration covers `repo` and `type`. */

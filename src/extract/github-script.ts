@@ -33,6 +33,7 @@ import type {
   VariableDeclarator,
 } from 'acorn';
 import { findClose } from '../expressions/template.js';
+import { firstBracketDeeperThan, isStackOverflow, MAX_NESTING_DEPTH } from './limits.js';
 import type {
   RawField,
   RawPayload,
@@ -52,16 +53,22 @@ export function parseGithubScript(script: string): ScriptFacts {
     return analyse(script);
   } catch (error) {
     // A bug here (or a pathologically deep script) must not stop the lint run; report it like a parse problem.
+    if (isStackOverflow(error)) return tooDeepFacts(script, 0);
+    const why = errorMessage(error);
     return {
       sends: [],
       payloadReads: [],
-      problems: [{ message: `github-script could not be analysed: ${errorMessage(error)}`, span: { start: 0, end: 0 } }],
+      problems: [{ message: `github-script could not be analysed: ${why}; any dispatch it sends is not checked`, span: { start: 0, end: 0 } }],
+      unreadable: true,
     };
   }
 }
 
 function analyse(script: string): ScriptFacts {
   const masked = maskExpressions(script);
+  // acorn and the walks below recurse; past the limit the script is not read (at the same place on every machine).
+  const deep = firstBracketDeeperThan(masked.text, MAX_NESTING_DEPTH);
+  if (deep !== undefined) return tooDeepFacts(script, deep);
   const parsed = parseMasked(masked.text);
   if ('error' in parsed) return parseFailureFacts(script, parsed.error, parsed.offset);
 
@@ -169,18 +176,29 @@ function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+function tooDeepFacts(script: string, offset: number): ScriptFacts {
+  return {
+    sends: [],
+    payloadReads: wholeReadIfMentioned(script),
+    problems: [{ message: `github-script was not analysed: it nests more than ${MAX_NESTING_DEPTH} levels deep, beyond what dispatch-lint reads; any dispatch it sends is not checked`, span: { start: offset, end: offset + 1 } }],
+    unreadable: true,
+  };
+}
+
+function wholeReadIfMentioned(script: string): RawPayloadRead[] {
+  const mention = script.indexOf('client_payload');
+  return mention >= 0 ? [{ path: [], span: { start: mention, end: mention + 'client_payload'.length }, whole: true }] : [];
+}
+
 /** No sends can be trusted; but if the text names client_payload, its reads are unknown rather than absent. */
 function parseFailureFacts(script: string, message: string, offset: number): ScriptFacts {
-  const payloadReads: RawPayloadRead[] = [];
-  const mention = script.indexOf('client_payload');
-  if (mention >= 0) {
-    payloadReads.push({ path: [], span: { start: mention, end: mention + 'client_payload'.length }, whole: true });
-  }
+  const payloadReads = wholeReadIfMentioned(script);
   const span = { start: offset, end: Math.min(offset + 1, script.length) };
   return {
     sends: [],
     payloadReads,
-    problems: [{ message: `github-script could not be parsed: ${message} at offset ${offset}`, span }],
+    problems: [{ message: `github-script could not be parsed: ${message} at offset ${offset}; any dispatch it sends is not checked`, span }],
+    unreadable: true,
   };
 }
 

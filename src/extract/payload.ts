@@ -11,6 +11,7 @@ import { flattenChain, literalKeys, parseExpression } from '../expressions/parse
 import { findExpressions, singleExpression } from '../expressions/template.js';
 import { resolveText, expressionValues, type Scope } from '../resolve/resolver.js';
 import type { PayloadSpec, ValueRef } from './senders/spec.js';
+import { MAX_NESTING_DEPTH } from './limits.js';
 import { parseTemplatedJson, type JsonNode } from './templated-json.js';
 
 /** Top-level properties of the github context: far more than client_payload's limit of 10. */
@@ -23,9 +24,13 @@ export function payloadFacts(spec: PayloadSpec, scope: Scope, triggers: string[]
     case 'none':
       return { kind: 'none' };
     case 'not-object':
-    case 'unknown':
       return { kind: spec.kind, reason: spec.reason, position: spec.position };
+    case 'unknown':
+      return spec.beyondLimit ? { kind: 'unknown', reason: spec.reason, position: spec.position, beyondLimit: true } : { kind: 'unknown', reason: spec.reason, position: spec.position };
     case 'fields':
+      if (spec.fields.some((field) => field.path.length > MAX_NESTING_DEPTH)) {
+        return { kind: 'unknown', reason: `its keys nest more than ${MAX_NESTING_DEPTH} levels deep`, position: spec.position, beyondLimit: true };
+      }
       return {
         kind: 'object',
         position: spec.position,
@@ -84,6 +89,7 @@ function jsonPayloadFacts(ref: ValueRef, scope: Scope, triggers: string[], input
   const whole = singleExpression(ref.text);
   if (whole) return wholeExpressionPayload(whole.source, ref, scope, triggers, inputTypes);
   const parsed = parseTemplatedJson(ref.text, { shellVariables: ref.shell });
+  if (!parsed.ok && parsed.tooDeep) return { kind: 'unknown', reason: parsed.error, position: ref.position, beyondLimit: true };
   if (!parsed.ok) {
     if (failureNearExpression(ref.text, parsed.offset)) {
       return { kind: 'unknown', reason: 'an expression supplies part of its JSON structure', position: ref.position };

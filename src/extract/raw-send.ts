@@ -89,4 +89,6 @@ export interface ScriptFacts {
   payloadReads: RawPayloadRead[];
   /** Problems worth a note: a script that could not be parsed, with where. */
   problems: { message: string; span: Span }[];
+  /** The script could not be read at all, so it may send dispatches nobody can see. */
+  unreadable?: true;
 }

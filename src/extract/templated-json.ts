@@ -4,6 +4,7 @@
  * JSON.parse cannot, so findings can point at the key in the workflow file.
  */
 import { findClose } from '../expressions/template.js';
+import { MAX_NESTING_DEPTH } from './limits.js';
 
 interface Spanned {
   start: number;
@@ -30,12 +31,16 @@ export type JsonNode =
   /** A bare `${{ expr }}` (source is the expression body) or a bare shell `$VAR` (source starts with `$`). */
   | ({ type: 'expression'; source: string; shell: boolean } & Spanned);
 
-export type TemplatedJsonResult = { ok: true; node: JsonNode } | { ok: false; error: string; offset: number };
+export type TemplatedJsonResult =
+  | { ok: true; node: JsonNode }
+  /** `tooDeep`: valid as far as it was read, but nested beyond MAX_NESTING_DEPTH, so it was not read further. */
+  | { ok: false; error: string; offset: number; tooDeep?: true };
 
 class JsonSyntaxError extends Error {
   constructor(
     message: string,
     readonly offset: number,
+    readonly tooDeep = false,
   ) {
     super(message);
   }
@@ -50,13 +55,14 @@ export function parseTemplatedJson(text: string, options: { shellVariables?: boo
     if (!reader.atEnd()) reader.fail(`unexpected ${reader.describeHere()} after the JSON value`);
     return { ok: true, node };
   } catch (error) {
-    if (error instanceof JsonSyntaxError) return { ok: false, error: error.message, offset: error.offset };
+    if (error instanceof JsonSyntaxError) return error.tooDeep ? { ok: false, error: error.message, offset: error.offset, tooDeep: true } : { ok: false, error: error.message, offset: error.offset };
     throw error;
   }
 }
 
 class Reader {
   private offset = 0;
+  private depth = 0;
 
   constructor(
     private readonly text: string,
@@ -83,8 +89,12 @@ class Reader {
   value(): JsonNode {
     const start = this.offset;
     const ch = this.text[this.offset];
-    if (ch === '{') return this.object();
-    if (ch === '[') return this.array();
+    if (ch === '{' || ch === '[') {
+      if (++this.depth > MAX_NESTING_DEPTH) throw new JsonSyntaxError(`it nests more than ${MAX_NESTING_DEPTH} levels deep`, this.offset, true);
+      const node = ch === '{' ? this.object() : this.array();
+      this.depth--;
+      return node;
+    }
     if (ch === '"') return this.string();
     if (this.text.startsWith('${{', this.offset)) return this.expression();
     if (ch === '$' && this.shellVariables) return this.shellVariable();

@@ -6,8 +6,9 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Node, t
 import type { AppTokenFacts, PayloadRead, PermissionsFacts, Position, Send, WorkflowFacts } from '../model.js';
 import type { JsonValue } from '../expressions/evaluate.js';
 import { forEachChain, literalKeys, parseExpression } from '../expressions/parse.js';
-import { findExpressions, singleExpression } from '../expressions/template.js';
-import { expandMatrix } from '../resolve/matrix.js';
+import { findClose, findExpressions, singleExpression } from '../expressions/template.js';
+import { capProblems, firstBracketDeeperThan, isStackOverflow, MAX_NESTING_DEPTH, MAX_PROBLEMS_PER_FILE } from './limits.js';
+import { expandMatrix, MAX_MATRIX_JOBS } from '../resolve/matrix.js';
 import { baseShellEnv, githubContext, layerEnv, type DeclaredValues, type Scope } from '../resolve/resolver.js';
 import { SourceFile } from '../yaml/source.js';
 import { eventTypesOfCondition, payloadReadsIn } from './payload-reads.js';
@@ -26,6 +27,8 @@ export interface WorkflowInputFile {
   text: string;
   /** The file's size when it is known apart from `text` (the API does not serve the text of a huge blob). */
   byteSize?: number;
+  /** Set when GitHub will not run the file as it is (a symbolic link): it is reported, not read. */
+  rejectedBecause?: string;
 }
 
 export interface ExtractOptions {
@@ -38,14 +41,44 @@ export interface ExtractOptions {
 }
 
 const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
+const TOO_DEEP_YAML = `the file nests YAML more than ${MAX_NESTING_DEPTH} levels deep, beyond what dispatch-lint reads, so it was not checked`;
 const CONSTRAINED_INPUT_TYPES = new Set(['choice', 'boolean', 'number', 'environment']);
 /** Every sender form we recognise mentions one of these; a file with none can skip the step walk. */
 const SENDER_HINT = /dispatch|workflow\s+run|github-script/i;
 
+/**
+ * The facts of one workflow file. Never throws: a file that trips a bug or a limit here becomes a finding on
+ * that file, and every other file's facts (and so the report) are unaffected.
+ */
 export function extractWorkflow(file: WorkflowInputFile, options: ExtractOptions = {}): WorkflowFacts {
-  const facts: WorkflowFacts = { repo: file.repo, path: file.path, triggers: [], sends: [], payloadReads: [], listenerProblems: [], syntaxErrors: [], notes: [] };
+  let facts: WorkflowFacts;
+  try {
+    facts = extractFacts(file, options);
+  } catch (error) {
+    facts = emptyFacts(file);
+    const why = isStackOverflow(error)
+      ? `it nests too deeply for dispatch-lint to read (beyond ${MAX_NESTING_DEPTH} levels)`
+      : `dispatch-lint could not read it (${error instanceof Error ? error.message : String(error)}; please report this)`;
+    facts.syntaxErrors.push({ message: `the file was not checked: ${why}`, position: { line: 1, column: 1, endLine: 1, endColumn: 1 } });
+  }
+  facts.syntaxErrors = capProblems(facts.syntaxErrors, 'problems of this kind');
+  facts.listenerProblems = capProblems(facts.listenerProblems, 'listener problems');
+  facts.notes = capProblems(facts.notes, 'notes');
+  return facts;
+}
+
+function emptyFacts(file: WorkflowInputFile): WorkflowFacts {
+  return { repo: file.repo, path: file.path, triggers: [], sends: [], payloadReads: [], listenerProblems: [], syntaxErrors: [], notes: [] };
+}
+
+function extractFacts(file: WorkflowInputFile, options: ExtractOptions): WorkflowFacts {
+  const facts = emptyFacts(file);
   const start: Position = { line: 1, column: 1, endLine: 1, endColumn: 1 };
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  if (file.rejectedBecause !== undefined) {
+    facts.syntaxErrors.push({ message: file.rejectedBecause, position: start });
+    return facts;
+  }
   if (file.text.includes('\u0000')) {
     facts.syntaxErrors.push({ message: 'the file is binary, not a YAML workflow', position: start });
     return facts;
@@ -69,10 +102,28 @@ export function extractWorkflow(file: WorkflowInputFile, options: ExtractOptions
   const doc = parseDocument(file.text, { lineCounter, prettyErrors: false, keepSourceTokens: false });
   const source = new SourceFile(file.text, lineCounter);
   if (doc.errors.length > 0) {
-    for (const error of doc.errors) {
-      const [from, to] = error.pos;
-      facts.syntaxErrors.push({ message: `invalid YAML: ${firstLine(error.message)}`, position: source.positionOfOffsets(from, Math.max(from, to)) });
+    // Only the errors that will be listed get positions: a file of a million errors must not cost a million.
+    if (doc.errors.some((error) => isStackOverflow(error))) {
+      // `yaml` turns its own stack overflow into an error where the stack ran out, which depends on the machine.
+      const deep = firstBracketDeeperThan(file.text, MAX_NESTING_DEPTH) ?? 0;
+      facts.syntaxErrors.push({ message: TOO_DEEP_YAML, position: source.positionOfOffsets(deep, deep + 1) });
+      return facts;
     }
+    const listed = doc.errors.slice(0, MAX_PROBLEMS_PER_FILE + 1).map((error) => {
+      const [from, to] = error.pos;
+      return { message: `invalid YAML: ${firstLine(error.message)}`, position: source.positionOfOffsets(from, Math.max(from, to)) };
+    });
+    facts.syntaxErrors = capProblems(listed, 'YAML errors', doc.errors.length - listed.length);
+    return facts;
+  }
+  const tooDeep = nodeDeeperThan(doc.contents as Node | null, MAX_NESTING_DEPTH);
+  if (tooDeep) {
+    facts.syntaxErrors.push({ message: TOO_DEEP_YAML, position: source.positionOf(tooDeep) });
+    return facts;
+  }
+  const rejected = rejectedExpression(doc.contents as Node | null, file.text, source);
+  if (rejected) {
+    facts.syntaxErrors.push(rejected);
     return facts;
   }
   const root = doc.contents;
@@ -97,6 +148,78 @@ export function extractWorkflow(file: WorkflowInputFile, options: ExtractOptions
   if (!wantSends && !wantReads && !wantInjections) return facts;
   new WorkflowWalker(file, root, source, facts, options, wantSends, wantReads, wantInjections).walk();
   return facts;
+}
+
+/** The first node found below `root` at more than `limit` levels of nesting, without recursion. */
+function nodeDeeperThan(root: Node | null, limit: number): Node | undefined {
+  const stack: [Node, number][] = root ? [[root, 1]] : [];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop() as [Node, number];
+    if (depth > limit) return node;
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        if (pair.key && typeof pair.key === 'object') stack.push([pair.key as Node, depth + 1]);
+        if (pair.value && typeof pair.value === 'object') stack.push([pair.value as Node, depth + 1]);
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) if (item && typeof item === 'object') stack.push([item as Node, depth + 1]);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * An expression GitHub's own reader rejects, which makes it reject the whole file: a `${{` that no `}}` closes
+ * ("The expression is not closed", @actions/workflow-parser), or one past the expression parser's depth or
+ * length limit (@actions/expressions MAX_PARSER_DEPTH, MAX_EXPRESSION_LENGTH). The text is screened first, so
+ * only files with a suspicious expression walk their scalars.
+ */
+function rejectedExpression(root: Node | null, text: string, source: SourceFile): { message: string; position: Position } | undefined {
+  if (!text.includes('${{')) return undefined;
+  const suspicious = text.split('\n').some((line) => unclosedOffset(line) !== undefined) || findExpressions(text).some((expression) => mayExceedParserLimits(expression.source));
+  if (!suspicious) return undefined;
+  const stack: Node[] = root ? [root] : [];
+  while (stack.length > 0) {
+    const node = stack.pop() as Node;
+    if (isScalar(node)) {
+      if (typeof node.value !== 'string') continue;
+      const open = unclosedOffset(node.value);
+      if (open !== undefined) {
+        return { message: 'the expression is not closed: `${{` has no closing `}}`, so GitHub rejects the whole workflow file', position: source.positionInScalar(node, open, open + 3) };
+      }
+      for (const expression of findExpressions(node.value)) {
+        if (!mayExceedParserLimits(expression.source)) continue;
+        const parsed = parseExpression(expression.source);
+        const limit = parsed.ok ? undefined : /ExceededMaxLength/i.test(parsed.error) ? 'longer than 21,000 characters' : /exceeded max expression depth/i.test(parsed.error) ? 'nested more than 50 levels deep' : undefined;
+        if (limit) {
+          return { message: `the expression is ${limit}, beyond GitHub's limit, so GitHub rejects the whole workflow file`, position: source.positionInScalar(node, expression.start, expression.end) };
+        }
+      }
+    } else if (isMap(node)) {
+      for (const pair of node.items) for (const child of [pair.value, pair.key]) if (child && typeof child === 'object') stack.push(child as Node);
+    } else if (isSeq(node)) {
+      for (const item of node.items) if (item && typeof item === 'object') stack.push(item as Node);
+    }
+  }
+  return undefined;
+}
+
+/** Long, or with enough nesting characters to reach the parser's depth of 50. */
+function mayExceedParserLimits(expression: string): boolean {
+  if (expression.length > 21_000) return true;
+  let nesting = 0;
+  for (let i = 0; i < expression.length && nesting < 48; i++) if ('([!.'.includes(expression[i] as string)) nesting++;
+  return nesting >= 48;
+}
+
+/** The offset of the first `${{` in `text` that no `}}` closes (the runner's rule, see findClose). */
+function unclosedOffset(text: string): number | undefined {
+  for (let start = text.indexOf('${{'); start >= 0; start = text.indexOf('${{', start)) {
+    const close = findClose(text, start + 3);
+    if (close < 0) return start;
+    start = close + 2;
+  }
+  return undefined;
 }
 
 function firstLine(message: string): string {
@@ -159,7 +282,14 @@ class WorkflowWalker {
     const appTokenSteps = this.appTokenSteps(steps);
     const jobRawEnv = this.rawEnv(workflowRawEnv, mapAt(job, 'env'));
     const matrixNode = mapAt(mapAt(job, 'strategy'), 'matrix') ?? (job.getIn(['strategy', 'matrix'], true) as Node | undefined);
-    const combinations = expandMatrix(matrixNode ? (matrixNode as Node).toJSON() : undefined);
+    const expansion = expandMatrix(matrixNode ? (matrixNode as Node).toJSON() : undefined);
+    if (expansion.kind === 'too-many') {
+      this.facts.syntaxErrors.push({
+        message: `the matrix of job '${jobId}' makes ${expansion.atLeast === MAX_MATRIX_JOBS + 1 ? 'more than' : 'at least'} ${expansion.atLeast === MAX_MATRIX_JOBS + 1 ? MAX_MATRIX_JOBS : expansion.atLeast} jobs; GitHub runs at most ${MAX_MATRIX_JOBS} per matrix, so the run fails`,
+        position: this.source.positionOf(matrixNode as Node),
+      });
+    }
+    const combinations = expansion.kind === 'known' ? expansion.combinations : undefined;
     const permissions = this.permissions(job, 'job') ?? this.workflowPermissions;
     const jobCondition = conditionText(scalarAt(job, 'if'));
     const environment = environmentOf(job);
@@ -172,6 +302,7 @@ class WorkflowWalker {
         senders = sendersOfStep({ uses: scalarAt(step, 'uses'), run: scalarAt(step, 'run'), with: mapAt(step, 'with') }, this.source);
       }
       if (senders?.opaqueScript) (this.facts.opaqueScripts ??= []).push(senders.opaqueScript);
+      if (senders?.scriptFacts) this.scriptProblems(senders.scriptFacts);
       if (this.wantReads) {
         this.readsIn(step, false, stepConditions);
         if (senders?.scriptFacts) this.scriptReads(senders.scriptFacts, stepConditions);
@@ -212,6 +343,10 @@ class WorkflowWalker {
             if (seen.has(key)) continue;
             seen.add(key);
             this.facts.sends.push(send);
+            if (send.payload.kind === 'unknown' && send.payload.beyondLimit && seen.size === 1) {
+              const what = send.kind === 'repository_dispatch' ? 'client_payload' : 'inputs';
+              this.facts.notes.push({ message: `the ${what} of this dispatch was not checked: ${send.payload.reason}, beyond what dispatch-lint reads`, position: send.payload.position });
+            }
           }
         }
       }
@@ -391,7 +526,11 @@ class WorkflowWalker {
         this.addRead(read.path, position, false, undefined, conditions);
       }
     }
-    for (const problem of script.facts.problems) {
+  }
+
+  /** What a script parser could not read: the file's notes (workflow-syntax reports them as notes). */
+  private scriptProblems(script: NonNullable<StepSenders['scriptFacts']>): void {
+    for (const problem of script.facts.problems.slice(0, MAX_PROBLEMS_PER_FILE + 1)) {
       this.facts.notes.push({ message: problem.message, position: this.source.positionInScalar(script.scalar, problem.span.start, problem.span.end) });
     }
   }

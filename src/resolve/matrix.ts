@@ -1,70 +1,75 @@
 /**
- * Expands a job's `strategy.matrix` into its combinations the way GitHub does: the cross product of the
- * list-valued keys, then `include` entries (extending matching combinations, or added as their own), then
- * `exclude`. Keys whose values are only known at run time (`${{ fromJSON(...) }}`) are left out of every
- * combination, so reading them stays unknown.
+ * Expands a job's `strategy.matrix` into its combinations the way GitHub does (see expandMatrix). Keys whose
+ * values are only known at run time (`${{ fromJSON(...) }}`) are left out of every combination, so reading them
+ * stays unknown.
  */
 import type { JsonValue } from '../expressions/evaluate.js';
 
 export type Combination = Record<string, JsonValue>;
 
-/** Past this many combinations the matrix is treated as unknown (GitHub's own limit is 256). */
-const MAX_COMBINATIONS = 256;
+/** GitHub's limit: "A matrix will generate a maximum of 256 jobs per workflow run" (docs: using a matrix). */
+export const MAX_MATRIX_JOBS = 256;
 
-/** The combinations, or undefined when the matrix as a whole is computed at run time. */
-export function expandMatrix(matrix: unknown): Combination[] | undefined {
-  if (matrix === undefined || matrix === null) return [{}];
-  if (typeof matrix !== 'object' || Array.isArray(matrix)) return undefined;
-  const entries = Object.entries(matrix as Record<string, unknown>);
+export type MatrixExpansion =
+  | { kind: 'known'; combinations: Combination[] }
+  /** Computed at run time (`${{ fromJSON(...) }}`), as a whole or in its include / exclude lists. */
+  | { kind: 'unknown' }
+  /** More jobs than GitHub runs for one matrix: at least `atLeast` (expansion stops once past the limit). */
+  | { kind: 'too-many'; atLeast: number };
+
+/**
+ * The combinations in GitHub's order: the cross product of the list-valued keys, minus `exclude`, then each
+ * `include` entry extends the combinations it is compatible with or is added as its own ("All include
+ * combinations are processed after exclude"). Linear in the size of the matrix: it stops once past the limit.
+ */
+export function expandMatrix(matrix: unknown): MatrixExpansion {
+  if (matrix === undefined || matrix === null) return { kind: 'known', combinations: [{}] };
+  if (typeof matrix !== 'object' || Array.isArray(matrix)) return { kind: 'unknown' };
+  const record = matrix as Record<string, unknown>;
+  const { include, exclude } = record;
+  if ((include !== undefined && !Array.isArray(include)) || (exclude !== undefined && !Array.isArray(exclude))) return { kind: 'unknown' };
+  const baseEntries = Object.entries(record).filter(([key, values]) => key !== 'include' && key !== 'exclude' && Array.isArray(values)) as [string, JsonValue[]][];
+  const baseKeys = baseEntries.map(([key]) => key);
+
+  const crossSize = baseEntries.reduce((size, [, values]) => size * values.length, 1);
   let combinations: Combination[] = [{}];
-  for (const [key, values] of entries) {
-    if (key === 'include' || key === 'exclude') continue;
-    if (!Array.isArray(values)) continue;
-    const next: Combination[] = [];
-    for (const combination of combinations) {
-      for (const value of values) next.push({ ...combination, [key]: value as JsonValue });
+  if (baseEntries.length > 0) {
+    // Exclusions can only bring the cross product down by what they list.
+    if (crossSize - (exclude?.length ?? 0) > MAX_MATRIX_JOBS) return { kind: 'too-many', atLeast: crossSize - (exclude?.length ?? 0) };
+    for (const [key, values] of baseEntries) {
+      const next: Combination[] = [];
+      for (const combination of combinations) for (const value of values) next.push({ ...combination, [key]: value });
+      combinations = next;
     }
-    combinations = next;
-    if (combinations.length > MAX_COMBINATIONS) return undefined;
-  }
-  const baseKeys = entries.filter(([key, values]) => key !== 'include' && key !== 'exclude' && Array.isArray(values)).map(([key]) => key);
-  const hasBase = baseKeys.length > 0;
-
-  const include = (matrix as Record<string, unknown>).include;
-  if (Array.isArray(include)) {
-    for (const entry of include) {
-      if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) continue;
-      combinations = applyInclude(combinations, entry as Combination, baseKeys, hasBase);
-    }
-  } else if (typeof include === 'string') {
-    return undefined;
-  }
-  const exclude = (matrix as Record<string, unknown>).exclude;
-  if (Array.isArray(exclude)) {
-    for (const entry of exclude) {
+    for (const entry of exclude ?? []) {
       if (entry === null || typeof entry !== 'object') continue;
       combinations = combinations.filter((combination) => !matches(combination, entry as Combination));
     }
+  } else {
+    combinations = [];
   }
-  if (combinations.length === 0 || combinations.length > MAX_COMBINATIONS) return undefined;
-  return combinations;
+  for (const entry of include ?? []) {
+    if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) continue;
+    if (!extendCompatible(combinations, entry as Combination, baseKeys)) combinations.push({ ...(entry as Combination) });
+    if (combinations.length > MAX_MATRIX_JOBS) return { kind: 'too-many', atLeast: combinations.length };
+  }
+  if (combinations.length === 0) return baseEntries.length === 0 && !include ? { kind: 'known', combinations: [{}] } : { kind: 'unknown' };
+  return { kind: 'known', combinations };
 }
 
-function applyInclude(combinations: Combination[], entry: Combination, baseKeys: string[], hasBase: boolean): Combination[] {
-  if (!hasBase) {
-    // A matrix of `include` only: each entry is a combination of its own (the first replaces the empty one).
-    const existing = combinations.length === 1 && Object.keys(combinations[0] ?? {}).length === 0 ? [] : combinations;
-    return [...existing, { ...entry }];
-  }
+/**
+ * An include entry extends every combination whose original values it overwrites none of; false when it
+ * extends none (then it is a combination of its own).
+ */
+function extendCompatible(combinations: Combination[], entry: Combination, baseKeys: string[]): boolean {
+  if (baseKeys.length === 0) return false;
   let extended = false;
-  const next = combinations.map((combination) => {
-    // An include entry extends a combination when it overwrites none of the combination's original values.
-    const compatible = baseKeys.every((key) => !(key in entry) || sameValue(entry[key], combination[key]));
-    if (!compatible) return combination;
+  combinations.forEach((combination, index) => {
+    if (!baseKeys.every((key) => !(key in entry) || sameValue(entry[key], combination[key]))) return;
     extended = true;
-    return { ...combination, ...entry };
+    combinations[index] = { ...combination, ...entry };
   });
-  return extended ? next : [...next, { ...entry }];
+  return extended;
 }
 
 function matches(combination: Combination, pattern: Combination): boolean {

@@ -3,7 +3,7 @@
  * the config's `repos` mapping, else the `origin` remote of a git checkout, else ORGFOLDER/FOLDER,
  * else `--owner` + folder name.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 
 export interface LocalRepository {
@@ -11,6 +11,11 @@ export interface LocalRepository {
   root: string;
   /** Workflow file paths relative to the root, with `/` separators, sorted. */
   workflowPaths: string[];
+  /**
+   * Workflow paths GitHub will not run as they are, with the reason: a symbolic link (GitHub does not follow
+   * links in a repository's workflows, actions/runner#1420 and #3195). They are reported, not read.
+   */
+  rejected: Map<string, string>;
 }
 
 export interface DiscoveryOptions {
@@ -24,10 +29,12 @@ export interface Discovery {
   repositories: LocalRepository[];
   /** Problems that make the scan incomplete: each one is a reason to exit 2. */
   errors: string[];
+  /** Things skipped on purpose that a user may not expect (a folder named like a workflow file): said on stderr. */
+  notes: string[];
 }
 
 export function discoverLocal(paths: string[], options: DiscoveryOptions): Discovery {
-  const found: Discovery = { repositories: [], errors: [] };
+  const found: Discovery = { repositories: [], errors: [], notes: [] };
   const byName = new Map<string, LocalRepository>();
   const add = (root: string, orgFolder: string | undefined) => {
     const name = repositoryName(root, orgFolder, options);
@@ -37,66 +44,152 @@ export function discoverLocal(paths: string[], options: DiscoveryOptions): Disco
       if (existing.root !== root) found.errors.push(`${root}: both this folder and ${existing.root} are the repository ${name}; map one of them in the config's repos`);
       return;
     }
-    const repository: LocalRepository = { name, root, workflowPaths: listWorkflows(root) };
+    const repository: LocalRepository = { name, root, ...listWorkflows(root, found) };
     byName.set(key, repository);
     found.repositories.push(repository);
   };
 
   for (const path of paths) {
     const absolute = resolve(options.cwd, path);
-    if (!existsSync(absolute)) {
+    const kind = entryKind(absolute);
+    if (kind === 'missing') {
       found.errors.push(`${path}: no such file or folder`);
       continue;
     }
-    if (!statSync(absolute).isDirectory()) {
-      found.errors.push(`${path}: not a folder (give a repository folder or a folder of repositories)`);
+    if (kind !== 'folder') {
+      found.errors.push(kind === 'unreadable' ? `${path}: cannot be read (${readError(absolute)})` : `${path}: not a folder (give a repository folder or a folder of repositories)`);
       continue;
     }
-    if (isRepository(absolute)) {
+    if (isRepository(absolute, found)) {
       add(absolute, undefined);
       continue;
     }
-    const children = subfolders(absolute);
-    const repositories = children.filter(isRepository);
+    const children = subfolders(absolute, found);
+    const repositories = children.filter((child) => isRepository(child, found));
     if (repositories.length > 0) {
       for (const child of repositories) add(child, absolute);
       continue;
     }
     // A folder of org folders (e.g. one folder per owner): one level deeper, no more.
-    const orgs = children.filter((child) => subfolders(child).some(isRepository));
+    const orgs = children.filter((child) => subfolders(child, found).some((grandchild) => isRepository(grandchild, found)));
     if (orgs.length > 0) {
-      for (const org of orgs) for (const child of subfolders(org).filter(isRepository)) add(child, org);
+      for (const org of orgs) for (const child of subfolders(org, found).filter((grandchild) => isRepository(grandchild, found))) add(child, org);
       continue;
     }
     found.errors.push(`${path}: no repository found (a repository is a folder with .github/ or .git, or a folder of such folders)`);
   }
+  found.errors = [...new Set(found.errors)];
+  found.notes = [...new Set(found.notes)];
   return found;
 }
 
-function isRepository(folder: string): boolean {
-  return existsSync(join(folder, '.github')) || existsSync(join(folder, '.git'));
-}
+type EntryKind = 'missing' | 'folder' | 'file' | 'other' | 'unreadable';
 
-function subfolders(folder: string): string[] {
+/** What is at `path`, following symbolic links (a repository folder linked into an org folder is fine). */
+function entryKind(path: string): EntryKind {
   try {
-    return readdirSync(folder, { withFileTypes: true })
-      .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.') && entry.name !== 'node_modules')
-      .map((entry) => join(folder, entry.name))
-      .sort();
-  } catch {
-    return [];
+    const stats = statSync(path);
+    return stats.isDirectory() ? 'folder' : stats.isFile() ? 'file' : 'other';
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR' ? 'missing' : 'unreadable';
   }
 }
 
-function listWorkflows(root: string): string[] {
-  const folder = join(root, '.github', 'workflows');
+function readError(path: string): string {
   try {
-    return readdirSync(folder, { withFileTypes: true })
-      .filter((entry) => entry.isFile() && /\.ya?ml$/i.test(entry.name))
-      .map((entry) => `.github/workflows/${entry.name}`)
-      .sort();
-  } catch {
+    readdirSync(path);
+    return 'unknown error';
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code ?? String(error);
+  }
+}
+
+/**
+ * A repository is a folder with `.github` or `.git`. A folder we cannot look into is reported rather than
+ * taken for "not a repository": skipping it silently would report a partial scan as clean.
+ */
+function isRepository(folder: string, found: Discovery): boolean {
+  try {
+    const names = readdirSync(folder);
+    return names.includes('.github') || names.includes('.git');
+  } catch (error) {
+    found.errors.push(`${folder}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}), so it was not scanned`);
+    return false;
+  }
+}
+
+function subfolders(folder: string, found: Discovery): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch (error) {
+    found.errors.push(`${folder}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}), so it was not scanned`);
     return [];
+  }
+  const folders: string[] = [];
+  for (const name of names.sort()) {
+    if (name.startsWith('.') || name === 'node_modules') continue;
+    const path = join(folder, name);
+    const kind = entryKind(path);
+    if (kind === 'folder') folders.push(path);
+    else if (kind === 'unreadable') found.errors.push(`${path}: cannot be read (${readError(path)}), so it was not scanned`);
+  }
+  return folders;
+}
+
+const SYMLINK_REASON = 'GitHub does not follow symbolic links in a repository, so it does not run this workflow as written (actions/runner#1420, #3195); commit the file itself';
+
+/**
+ * The workflow files GitHub reads: `*.yml` / `*.yaml` directly in `.github/workflows`. Symbolic links (the
+ * file, the folder, or `.github`) are listed as rejected; a folder that cannot be read is a scan error.
+ */
+function listWorkflows(root: string, found: Discovery): Pick<LocalRepository, 'workflowPaths' | 'rejected'> {
+  const listing: Pick<LocalRepository, 'workflowPaths' | 'rejected'> = { workflowPaths: [], rejected: new Map() };
+  const linkedFolder = ['.github', '.github/workflows'].find((folder) => isSymbolicLink(join(root, folder)));
+  const folder = join(root, '.github', 'workflows');
+  let entries;
+  try {
+    if (!lstatOrUndefined(join(root, '.github')) || !statOrUndefined(folder)?.isDirectory()) return listing;
+    entries = readdirSync(folder, { withFileTypes: true });
+  } catch (error) {
+    found.errors.push(`${folder}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}), so its workflows were not scanned`);
+    return listing;
+  }
+  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    if (!/\.ya?ml$/i.test(entry.name)) continue;
+    const path = `.github/workflows/${entry.name}`;
+    if (entry.isSymbolicLink() || linkedFolder) {
+      const what = entry.isSymbolicLink() ? 'this workflow file is a symbolic link' : `${linkedFolder} is a symbolic link`;
+      listing.rejected.set(path, `${what}; ${SYMLINK_REASON}`);
+    } else if (entry.isFile()) {
+      listing.workflowPaths.push(path);
+    } else {
+      found.notes.push(`${join(folder, entry.name)}: skipped, it is ${entry.isDirectory() ? 'a folder' : 'not a regular file'}, and GitHub reads only files as workflows`);
+    }
+  }
+  return listing;
+}
+
+function isSymbolicLink(path: string): boolean {
+  return lstatOrUndefined(path)?.isSymbolicLink() ?? false;
+}
+
+function lstatOrUndefined(path: string) {
+  try {
+    return lstatSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+function statOrUndefined(path: string) {
+  try {
+    return statSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
   }
 }
 

@@ -137,6 +137,8 @@ function githubScriptSenders(step: StepNodes, uses: string, source: SourceFile):
   const senders: StepSenders = { specs, scriptFacts: { facts, scalar: script } };
   const runsLocalCode = /\b(?:require|import)\s*\(\s*['"`](?:\.|\$\{\{)/.exec(script.value);
   if (runsLocalCode) senders.opaqueScript = source.positionInScalar(script, runsLocalCode.index, runsLocalCode.index + runsLocalCode[0].length);
+  // A script that could not be read may hold the dispatch a listener waits for.
+  else if (facts.unreadable && /dispatch/i.test(script.value)) senders.opaqueScript = source.positionOf(script);
   return senders;
 }
 
@@ -217,6 +219,10 @@ function rawPayloadSpec(payload: RawPayload, scalar: Scalar, source: SourceFile,
  */
 function readBody(spec: SendSpec, body: ValueRef): void {
   const parsed = parseTemplatedJson(body.text, { shellVariables: body.shell });
+  if (!parsed.ok && parsed.tooDeep) {
+    spec.payload = { kind: 'unknown', reason: `its request body ${parsed.error}`, position: body.position, beyondLimit: true };
+    return;
+  }
   if (!parsed.ok || parsed.node.type !== 'object') {
     spec.payload = { kind: 'unknown', reason: 'its request body could not be read as JSON', position: body.position };
     return;

@@ -23,7 +23,7 @@ export type PayloadSpec =
   | { kind: 'json'; value: ValueRef }
   /** Fields one by one (gh -f, a JS object literal). */
   | { kind: 'fields'; fields: { path: string[]; value: ValueRef; valueType: string; keyPosition: Position }[]; position: Position }
-  | { kind: 'not-object' | 'unknown'; reason: string; position: Position };
+  | { kind: 'not-object' | 'unknown'; reason: string; position: Position; beyondLimit?: true };
 
 export type TokenSpec =
   | { kind: 'value'; value: ValueRef }
