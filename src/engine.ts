@@ -109,7 +109,8 @@ export async function lint(options: LintOptions): Promise<LintResult> {
     }
   }
 
-  const facts = await extractInParallel(files, { values: config.values }, options.workers);
+  const roots = Object.fromEntries(local.map((repository) => [repository.name.toLowerCase(), repository.root]));
+  const facts = await extractInParallel(files, { values: config.values, files: { roots } }, options.workers);
   // Everything downstream is sorted by content, so the same repositories give the same report whatever the
   // order of the PATHs, of the folder listing or of the API's answers.
   scanned.sort((a, b) => compareStrings(a.name.toLowerCase(), b.name.toLowerCase()) || compareStrings(a.name, b.name));

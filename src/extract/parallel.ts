@@ -12,6 +12,7 @@ import { Worker } from 'node:worker_threads';
 import type { Config } from '../config/config.js';
 import { declaredValues } from '../config/config.js';
 import type { WorkflowFacts } from '../model.js';
+import { repositoryFiles, type RepositoryFileSources } from './repository-files.js';
 import { extractWorkflow, type WorkflowInputFile } from './workflow.js';
 
 /** Files per worker before workers are worth starting (see above: on 2 cores, not even at 10,000 files). */
@@ -19,6 +20,8 @@ const FILES_PER_WORKER_MINIMUM = 25_000;
 
 export interface ExtractionSettings {
   values: Config['values'];
+  /** Where the repositories' other files are read from (plain data: it crosses to worker threads). */
+  files?: RepositoryFileSources;
 }
 
 export async function extractInParallel(files: WorkflowInputFile[], settings: ExtractionSettings, workers?: number): Promise<WorkflowFacts[]> {
@@ -35,7 +38,8 @@ export async function extractInParallel(files: WorkflowInputFile[], settings: Ex
 
 export function extractAll(files: WorkflowInputFile[], settings: ExtractionSettings): WorkflowFacts[] {
   const declared = declaredValues({ values: settings.values } as Config);
-  return files.map((file) => extractWorkflow(file, { declared }));
+  const repository = settings.files ? repositoryFiles(settings.files) : undefined;
+  return files.map((file) => extractWorkflow(file, { declared, ...(repository ? { files: repository } : {}) }));
 }
 
 function runWorker(files: WorkflowInputFile[], settings: ExtractionSettings): Promise<WorkflowFacts[]> {

@@ -11,6 +11,7 @@ import { capProblems, firstBracketDeeperThan, isStackOverflow, MAX_NESTING_DEPTH
 import { expandMatrix, MAX_MATRIX_JOBS } from '../resolve/matrix.js';
 import { baseShellEnv, githubContext, layerEnv, type DeclaredValues, type Scope } from '../resolve/resolver.js';
 import { SourceFile } from '../yaml/source.js';
+import type { RepositoryFiles } from './repository-files.js';
 import { eventTypesOfCondition, payloadReadsIn } from './payload-reads.js';
 import { isAppTokenAction } from './senders/actions.js';
 import { concretize, mentionsMatrix, type StepContext } from './senders/concretize.js';
@@ -34,6 +35,8 @@ export interface WorkflowInputFile {
 export interface ExtractOptions {
   /** Values the config declares for expressions the workflows cannot resolve. */
   declared?: (repo: string, expressionSource: string) => string[] | undefined;
+  /** Other files of the scanned repositories (composite actions, scripts, configs a step loads). */
+  files?: RepositoryFiles;
   /** Files larger than this are reported, not read (default 1 MiB: no real workflow comes near it). */
   maxFileBytes?: number;
   /** Parse every file fully, even quiet ones (for tests that prove the fast path changes nothing). */
@@ -235,6 +238,7 @@ interface ConditionScope {
 
 class WorkflowWalker {
   private readonly declared: DeclaredValues;
+  private readonly files: RepositoryFiles | undefined;
   private workflowPermissions: PermissionsFacts | undefined;
   private inputTypes = new Map<string, string>();
 
@@ -249,6 +253,7 @@ class WorkflowWalker {
     private readonly wantInjections: boolean,
   ) {
     this.declared = (expression) => options.declared?.(file.repo, expression);
+    this.files = options.files;
   }
 
   walk(): void {
@@ -299,7 +304,7 @@ class WorkflowWalker {
       const stepConditions = this.conditionScope(scalarAt(step, 'if'), jobConditions);
       let senders: StepSenders | undefined;
       if (this.wantSends || this.wantReads) {
-        senders = sendersOfStep({ uses: scalarAt(step, 'uses'), run: scalarAt(step, 'run'), with: mapAt(step, 'with') }, this.source);
+        senders = sendersOfStep({ uses: scalarAt(step, 'uses'), run: scalarAt(step, 'run'), with: mapAt(step, 'with') }, this.source, { repo: this.file.repo, ...(this.files ? { files: this.files } : {}) });
       }
       if (senders?.opaqueScript) (this.facts.opaqueScripts ??= []).push(senders.opaqueScript);
       if (senders?.scriptFacts) this.scriptProblems(senders.scriptFacts);

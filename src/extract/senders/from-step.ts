@@ -5,6 +5,7 @@
 import { isScalar, type Node, type Scalar, type YAMLMap } from 'yaml';
 import type { Position } from '../../model.js';
 import type { SourceFile } from '../../yaml/source.js';
+import type { RepositoryFiles } from '../repository-files.js';
 import { parseGithubScript } from '../github-script.js';
 import type { RawPayload, RawSend, RawValue, ScriptFacts } from '../raw-send.js';
 import { parseShellScript } from '../shell.js';
@@ -26,7 +27,13 @@ export interface StepSenders {
   scriptFacts?: { facts: ScriptFacts; scalar: Scalar };
 }
 
-export function sendersOfStep(step: StepNodes, source: SourceFile): StepSenders {
+/** Where the step is: its repository, and the repository's other files it may load (a config, a script). */
+export interface StepOrigin {
+  repo: string;
+  files?: RepositoryFiles;
+}
+
+export function sendersOfStep(step: StepNodes, source: SourceFile, origin?: StepOrigin): StepSenders {
   const uses = step.uses && typeof step.uses.value === 'string' ? step.uses.value.trim() : undefined;
   if (uses) {
     if (isGithubScript(uses)) return githubScriptSenders(step, uses, source);
