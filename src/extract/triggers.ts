@@ -2,7 +2,7 @@
  * Reads a workflow's `on:` in every shape GitHub accepts (a string, a list, a mapping, with `null` values)
  * into the list of triggers and the two dispatch listeners.
  */
-import { isMap, isPair, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, Pair, Scalar, YAMLMap, type Node } from 'yaml';
 import type { ListenedType, Position, RepositoryDispatchListener, WorkflowDispatchListener, WorkflowInput } from '../model.js';
 import type { SourceFile } from '../yaml/source.js';
 
@@ -63,10 +63,26 @@ export function readTriggers(root: YAMLMap, source: SourceFile): TriggerFacts {
     return facts;
   }
 
+  const dispatchEntry = entries.find((entry) => entry.name.toLowerCase() === 'repository_dispatch');
   for (const entry of entries) {
     const name = entry.name.toLowerCase();
-    facts.triggers.push(name);
     const position = source.positionOf(entry.keyNode);
+    // `types:` one level too far out: an event named "types" to GitHub, which rejects the file. Read as meant.
+    if ((name === 'types' || name === 'type') && dispatchEntry && isEmpty(dispatchEntry.value)) {
+      facts.listenerProblems.push({
+        message: `\`${entry.name}:\` is indented as a sibling of \`repository_dispatch:\`, so GitHub reads it as an event named \`${entry.name}\` and rejects the workflow ("Unexpected value '${entry.name}'"); indent it under \`repository_dispatch:\``,
+        position,
+      });
+      dispatchEntry.value = siblingTypes(entry);
+      continue;
+    }
+    facts.triggers.push(name);
+    if (name !== entry.name && (name === 'repository_dispatch' || name === 'workflow_dispatch')) {
+      facts.listenerProblems.push({
+        message: `event names are lower case: GitHub's workflow schema rejects \`${entry.name}\` ("Unexpected value '${entry.name}'"); write \`${name}\``,
+        position,
+      });
+    }
     const meant = DISPATCH_TRIGGER_LOOKALIKES.get(name);
     if (meant) {
       facts.listenerProblems.push({
@@ -74,10 +90,27 @@ export function readTriggers(root: YAMLMap, source: SourceFile): TriggerFacts {
         position,
       });
     }
+  }
+  for (const entry of entries) {
+    const name = entry.name.toLowerCase();
+    const position = source.positionOf(entry.keyNode);
     if (name === 'repository_dispatch') facts.repositoryDispatch = readRepositoryDispatch(entry.value, position, source, facts.listenerProblems);
     if (name === 'workflow_dispatch') facts.workflowDispatch = readWorkflowDispatch(entry.value, position, source);
   }
   return facts;
+}
+
+function isEmpty(node: Node | null): boolean {
+  return node === null || (isScalar(node) && node.value === null);
+}
+
+/** A one-pair mapping `types: <value>` built from the misplaced pair, so it is read as its author meant. */
+function siblingTypes(entry: { keyNode: Node; value: Node | null }): Node {
+  const map = new YAMLMap();
+  const key = new Scalar('types');
+  key.range = entry.keyNode.range ?? null;
+  map.items.push(new Pair(key, entry.value));
+  return map;
 }
 
 function readRepositoryDispatch(
@@ -123,9 +156,11 @@ function readRepositoryDispatch(
       }
     } else if (isScalar(typesNode) && typeof typesNode.value === 'string' && typesNode.value !== '') {
       problems.push({
-        message: `\`types:\` must be a list; write \`types: [${typesNode.value}]\` (as a plain string GitHub's schema rejects it)`,
+        message: `\`types:\` must be a list: GitHub's workflow schema rejects a plain string ("Unexpected value '${typesNode.value}'"); write \`types: [${typesNode.value}]\``,
         position: source.positionOf(typesNode),
       });
+      // Read as meant, so this one mistake is one finding and not also a missing listener elsewhere.
+      listener.types = [{ value: typesNode.value, position: source.positionOf(typesNode) }];
     } else {
       problems.push({
         message: '`types:` is empty, so the workflow runs on every event type',

@@ -10,6 +10,7 @@ import { findClose, findExpressions, singleExpression } from '../expressions/tem
 import { capProblems, firstBracketDeeperThan, isStackOverflow, MAX_NESTING_DEPTH, MAX_PROBLEMS_PER_FILE } from './limits.js';
 import { expandMatrix, MAX_MATRIX_JOBS } from '../resolve/matrix.js';
 import { baseShellEnv, githubContext, layerEnv, type DeclaredValues, type Scope } from '../resolve/resolver.js';
+import { resolveAliases } from '../yaml/aliases.js';
 import { SourceFile } from '../yaml/source.js';
 import type { RepositoryFiles } from './repository-files.js';
 import { eventTypesOfCondition, payloadReadsIn } from './payload-reads.js';
@@ -119,6 +120,9 @@ function extractFacts(file: WorkflowInputFile, options: ExtractOptions): Workflo
     facts.syntaxErrors = capProblems(listed, 'YAML errors', doc.errors.length - listed.length);
     return facts;
   }
+  const aliases = resolveAliases(doc);
+  for (const problem of aliases.problems) facts.syntaxErrors.push({ message: problem.message, position: source.positionOfOffsets(problem.range[0], problem.range[1]) });
+  if (aliases.exhausted) return facts;
   const tooDeep = nodeDeeperThan(doc.contents as Node | null, MAX_NESTING_DEPTH);
   if (tooDeep) {
     facts.syntaxErrors.push({ message: TOO_DEEP_YAML, position: source.positionOf(tooDeep) });

@@ -237,3 +237,60 @@ jobs:
     expect(facts.injections).toEqual([{ expression: 'github.event.inputs.note', script: 'run', position: { line: 12, column: 56, endLine: 12, endColumn: 87 } }]);
   });
 });
+
+describe('YAML anchors, aliases and merge keys', () => {
+  it('reads an alias as the node it names, with positions at the alias', () => {
+    const facts = extract(`on:
+  repository_dispatch:
+    types: &deploy-types [deploy, redeploy]
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    env: &shared
+      VERSION: \${{ github.event.client_payload.version }}
+    steps:
+      - run: echo
+  b:
+    runs-on: ubuntu-latest
+    env: *shared
+    steps:
+      - run: echo
+`);
+    expect(facts.listenerProblems).toEqual([]);
+    expect(facts.repositoryDispatch?.types?.map((type) => type.value)).toEqual(['deploy', 'redeploy']);
+    expect(facts.payloadReads.map((read) => [read.path, read.position.line, read.position.column])).toEqual([
+      [['version'], 8, 16],
+      [['version'], 13, 10],
+    ]);
+  });
+
+  it('reports a merge key, which GitHub rejects, and reads the mapping as meant', () => {
+    const facts = extract(`on: push
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: peter-evans/repository-dispatch@v3
+        with: &dispatch
+          token: \${{ secrets.T }}
+          repository: acme/deploy
+          event-type: deploy
+      - uses: peter-evans/repository-dispatch@v3
+        with:
+          <<: *dispatch
+          event-type: redeploy
+`);
+    expect(facts.syntaxErrors.map((error) => [error.position.line, error.position.column, error.message.slice(0, 48)])).toEqual([[13, 11, 'GitHub Actions does not support YAML merge keys ']]);
+    expect(facts.sends.map((send) => [send.target.value, send.eventType?.value, send.token.kind])).toEqual([
+      ['acme/deploy', 'deploy', 'secret'],
+      ['acme/deploy', 'redeploy', 'secret'],
+    ]);
+  });
+
+  it('stops at an alias bomb instead of expanding it', () => {
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 9; i++) levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(', ')}]`);
+    const facts = extractWorkflow({ repo: 'acme/api', path: '.github/workflows/w.yml', text: `on: push\n${levels.join('\n')}\njobs: {}\n` }, { fullParse: true });
+    expect(facts.syntaxErrors.map((error) => error.message)).toEqual(['its aliases expand to more than 10000 nodes, beyond what dispatch-lint reads']);
+  });
+});
