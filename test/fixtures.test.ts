@@ -10,10 +10,18 @@ import { RULES } from '../rules/index.js';
 import { expectedText, jsonReport, projectRoot } from './support/lint.js';
 
 const fixtures = join(projectRoot, 'fixtures');
-const SEED_ORGS = ['reasonkit', 'market-data-pending', 'market-data-fixed'];
+/** Every org folder at the top of fixtures/ (the seeds and the shapes of real organisations), each with its expected report. */
+const ORGS = readdirSync(fixtures, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && entry.name !== 'rules')
+  .map((entry) => entry.name)
+  .sort();
 
-describe('seed organisations', () => {
-  for (const org of SEED_ORGS) {
+describe('fixture organisations', () => {
+  it('include the three seed organisations', () => {
+    expect(ORGS).toEqual(expect.arrayContaining(['reasonkit', 'market-data-pending', 'market-data-fixed']));
+  });
+
+  for (const org of ORGS) {
     it(`${org}: the whole JSON report matches ${org}.expected.json`, async () => {
       const { text, scanErrors } = await jsonReport([join(fixtures, org)]);
       expect(scanErrors).toEqual([]);
