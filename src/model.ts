@@ -32,6 +32,18 @@ export interface ResolvedValue {
 
 export type ValueType = 'string' | 'boolean' | 'number' | 'null' | 'object' | 'array' | 'unknown';
 
+/**
+ * Who controls a value a sender sends (src/extract/value-origin.ts): text an outsider can write, a value the
+ * sender forwards from what it received, something the files cannot show, or values only trusted actors set.
+ */
+export interface ValueOrigin {
+  trust: 'outsider' | 'forwarded' | 'unknown' | 'trusted';
+  /** What it is filled from, for messages: `github.event.head_commit.message`, `$BODY`, `a literal`. */
+  source: string;
+  /** For a forwarded value: what of the sender's own trigger it passes on, so its senders can be followed in turn. */
+  forwards?: { kind: 'client_payload' | 'inputs'; path: string[] };
+}
+
 /** One field of a client_payload or of workflow_dispatch inputs as a sender sends it. */
 export interface PayloadField {
   /** Key path: ['version'], or ['meta', 'sha'] for a nested object's key. */
@@ -48,6 +60,8 @@ export interface PayloadField {
   position: Position;
   /** Where the value is written, when it is apart from the key. */
   valuePosition?: Position;
+  /** Who controls the value. */
+  origin?: ValueOrigin;
 }
 
 export type PayloadFacts =
@@ -59,7 +73,7 @@ export type PayloadFacts =
    * Sent, but its keys cannot be known statically (a variable, a forwarded payload, a file). `beyondLimit`: it
    * nests deeper than extraction follows (src/extract/limits.ts), which the file's notes say.
    */
-  | { kind: 'unknown'; reason: string; position: Position; topLevelKeysAtLeast?: number; beyondLimit?: true }
+  | { kind: 'unknown'; reason: string; position: Position; topLevelKeysAtLeast?: number; beyondLimit?: true; origin?: ValueOrigin }
   /** Certainly not a JSON object: GitHub rejects it with HTTP 422. */
   | { kind: 'not-object'; reason: string; position: Position };
 
@@ -143,6 +157,14 @@ export interface PermissionsFacts {
   position: Position;
 }
 
+export interface Injection {
+  expression: string;
+  script: 'run' | 'github-script';
+  position: Position;
+  /** What of the dispatch it pastes: client_payload fields, or workflow_dispatch string inputs (by name). */
+  reads: { kind: 'client_payload' | 'inputs'; path: string[] }[];
+}
+
 /** A read of `github.event.client_payload...` (or `context.payload.client_payload...` in github-script). */
 export interface PayloadRead {
   /** Key path below client_payload. */
@@ -208,8 +230,8 @@ export interface WorkflowFacts {
   opaqueScripts?: Position[];
   /** Where the workflow first uses client_payload whole (not field by field), if it does. */
   clientPayloadWhole?: Position;
-  /** `${{ github.event.client_payload... }}` / `${{ github.event.inputs... }}` expanded straight into a script. */
-  injections?: { expression: string; script: 'run' | 'github-script'; position: Position }[];
+  /** `${{ github.event.client_payload... }}`, `${{ github.event.inputs... }}` or `${{ inputs... }}` expanded straight into a script. */
+  injections?: Injection[];
   /** Set when the workflow uses the payload in a way whose field reads cannot be known (passed whole). */
   payloadReadsUnknown?: Position;
   /** Listener shapes GitHub reads differently from what the author meant (listener-types-invalid). */

@@ -16,7 +16,10 @@ export interface FindingDraft {
    * or anything else that changes when unrelated parts of a file or the organisation change.
    */
   identity: string[];
-  /** Only for a rule's notes about itself (it was skipped somewhere): reported as a note whatever its severity. */
+  /**
+   * Reported as a note whatever the rule's severity: a rule's note about itself (it was skipped somewhere), or
+   * the milder case of what the rule reports (hardening advice where the warning case is a real defect).
+   */
   asNote?: boolean;
 }
 

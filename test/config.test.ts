@@ -30,6 +30,8 @@ describe('config', () => {
   const files = {
     'api/.github/workflows/release.yml': SENDER('acme/api', 'platform-result'),
     'web/.github/workflows/release.yml': SENDER('acme/deploy', 'deploy', 'OTHER_TOKEN'),
+    'docs/.github/workflows/release.yml': SENDER('acme/deploy', 'deploy'),
+    'wiki/.github/workflows/release.yml': SENDER('acme/deploy', 'deploy'),
     'deploy/.github/workflows/deploy.yml': LISTENER('deploy'),
     'deploy/.github/workflows/manual.yml': LISTENER('manual-deploy'),
   };
@@ -44,7 +46,7 @@ describe('config', () => {
 
   it('events.toOutside / fromOutside exempt declared types; token.secret names the canonical secret', async () => {
     const config = 'events:\n  toOutside:\n    - repo: acme/api\n      types: [platform-result]\n  fromOutside:\n    - types: [manual-deploy]\ntoken:\n  secret: OTHER_TOKEN\n';
-    expect(await setup(files, config).rules()).toEqual(['token-secret-drift acme/api']);
+    expect(await setup(files, config).rules()).toEqual(['token-secret-drift acme/docs', 'token-secret-drift acme/wiki']);
   });
 
   it('rules sets severities and ignore leaves repositories and files out', async () => {

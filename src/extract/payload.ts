@@ -5,13 +5,14 @@
 import type { Expr } from '@actions/expressions';
 import { FunctionCall, Literal } from '@actions/expressions/ast';
 import { TokenType } from '@actions/expressions/lexer';
-import type { PayloadFacts, PayloadField, ValueType } from '../model.js';
+import type { PayloadFacts, PayloadField, ValueOrigin, ValueType } from '../model.js';
 import { splicedJsonType } from '../expressions/evaluate.js';
 import { flattenChain, literalKeys, parseExpression } from '../expressions/parse.js';
 import { findExpressions, singleExpression } from '../expressions/template.js';
 import { resolveText, expressionValues, type Scope } from '../resolve/resolver.js';
 import type { PayloadSpec, ValueRef } from './senders/spec.js';
 import { MAX_NESTING_DEPTH } from './limits.js';
+import { originOfExpression, originOfText, TRUSTED_LITERAL, unreadableOrigin, worstOrigin, type OriginContext } from './value-origin.js';
 import { parseTemplatedJson, type JsonNode } from './templated-json.js';
 
 /** Top-level properties of the github context: far more than client_payload's limit of 10. */
@@ -19,7 +20,16 @@ const GITHUB_CONTEXT_KEYS = 30;
 /** Top-level properties of a push event's payload (ref, before, after, commits, head_commit, ...). */
 const PUSH_EVENT_KEYS = 12;
 
-export function payloadFacts(spec: PayloadSpec, scope: Scope, triggers: string[], inputTypes: Map<string, string> = new Map()): PayloadFacts {
+export function payloadFacts(spec: PayloadSpec, scope: Scope, triggers: string[], inputTypes: Map<string, string> = new Map(), origins: OriginContext = { rawEnv: new Map(), inputTypes }): PayloadFacts {
+  const facts = payloadFactsOf(spec, scope, triggers, inputTypes, origins);
+  // A payload whose keys cannot be seen still has an origin: the expression or text that computes it.
+  if (facts.kind === 'unknown' && !facts.origin) {
+    facts.origin = spec.kind === 'json' && spec.value.exact ? originOfText(spec.value.text, spec.value.shell, origins) : { trust: 'unknown', source: facts.reason.replace(/^it(?:s)? /, '') };
+  }
+  return facts;
+}
+
+function payloadFactsOf(spec: PayloadSpec, scope: Scope, triggers: string[], inputTypes: Map<string, string>, origins: OriginContext): PayloadFacts {
   switch (spec.kind) {
     case 'none':
       return { kind: 'none' };
@@ -35,7 +45,13 @@ export function payloadFacts(spec: PayloadSpec, scope: Scope, triggers: string[]
         kind: 'object',
         position: spec.position,
         fields: spec.fields.map((field) => {
-          const payloadField: PayloadField = { path: field.path, valueType: field.valueType as ValueType, position: field.keyPosition, valuePosition: field.value.position };
+          const payloadField: PayloadField = {
+            path: field.path,
+            valueType: field.valueType as ValueType,
+            position: field.keyPosition,
+            valuePosition: field.value.position,
+            origin: field.value.exact ? originOfText(field.value.text, field.value.shell, origins) : unreadableOrigin(field.value.text),
+          };
           const value = field.value.exact ? singleValue(field.value.text, scope, field.value.shell) : undefined;
           if (value !== undefined) payloadField.value = value;
           if (field.valueType === 'string') {
@@ -46,7 +62,7 @@ export function payloadFacts(spec: PayloadSpec, scope: Scope, triggers: string[]
         }),
       };
     case 'json':
-      return jsonPayloadFacts(spec.value, scope, triggers, inputTypes);
+      return jsonPayloadFacts(spec.value, scope, triggers, inputTypes, origins);
   }
 }
 
@@ -83,11 +99,11 @@ function expressionType(expr: Expr, inputTypes: Map<string, string>): ValueType 
   return splicedJsonType(expr);
 }
 
-function jsonPayloadFacts(ref: ValueRef, scope: Scope, triggers: string[], inputTypes: Map<string, string>): PayloadFacts {
+function jsonPayloadFacts(ref: ValueRef, scope: Scope, triggers: string[], inputTypes: Map<string, string>, origins: OriginContext): PayloadFacts {
   if (!ref.exact) return { kind: 'unknown', reason: `it is computed by \`${ref.text}\``, position: ref.position };
   if (ref.text.trim() === '') return { kind: 'none' };
   const whole = singleExpression(ref.text);
-  if (whole) return wholeExpressionPayload(whole.source, ref, scope, triggers, inputTypes);
+  if (whole) return wholeExpressionPayload(whole.source, ref, scope, triggers, inputTypes, origins);
   const parsed = parseTemplatedJson(ref.text, { shellVariables: ref.shell });
   if (!parsed.ok && parsed.tooDeep) return { kind: 'unknown', reason: parsed.error, position: ref.position, beyondLimit: true };
   if (!parsed.ok) {
@@ -100,11 +116,12 @@ function jsonPayloadFacts(ref: ValueRef, scope: Scope, triggers: string[], input
       position: ref.locate(parsed.offset, Math.min(parsed.offset + 1, ref.text.length)),
     };
   }
-  return nodePayload(parsed.node, ref, scope, (source) => expressionJsonType(source, inputTypes), inputTypes);
+  const originOfNode = (node: JsonNode): ValueOrigin => originOfText(ref.text.slice(node.start, node.end), ref.shell, origins);
+  return nodePayload(parsed.node, ref, scope, (source) => expressionJsonType(source, inputTypes), inputTypes, originOfNode);
 }
 
 /** A payload given as one `${{ }}`: a forwarded payload, a `format()` template, or a value we may resolve. */
-function wholeExpressionPayload(source: string, ref: ValueRef, scope: Scope, triggers: string[], inputTypes: Map<string, string>): PayloadFacts {
+function wholeExpressionPayload(source: string, ref: ValueRef, scope: Scope, triggers: string[], inputTypes: Map<string, string>, origins: OriginContext): PayloadFacts {
   const parsed = parseExpression(source);
   if (!parsed.ok) return { kind: 'unknown', reason: `its expression does not parse (${parsed.error})`, position: ref.position };
   const expr = parsed.expr;
@@ -128,6 +145,11 @@ function wholeExpressionPayload(source: string, ref: ValueRef, scope: Scope, tri
               return arg ? expressionType(arg, inputTypes) : 'unknown';
             },
             inputTypes,
+            // A value of the template is filled from the arguments its placeholders name.
+            (node) => worstOrigin([...template.slice(node.start, node.end).matchAll(/__dl_arg(\d+)/g)].map((match) => {
+              const arg = rest[Number(match[1])];
+              return arg ? originOfExpression(arg, origins) : TRUSTED_LITERAL;
+            })),
           );
         }
       }
@@ -136,7 +158,7 @@ function wholeExpressionPayload(source: string, ref: ValueRef, scope: Scope, tri
   const values = expressionValues(source, scope);
   if (values && values.length === 1) {
     const resolved: ValueRef = { ...ref, text: values[0] as string, locate: () => ref.position };
-    if (singleExpression(resolved.text) === undefined) return jsonPayloadFacts(resolved, scope, triggers, inputTypes);
+    if (singleExpression(resolved.text) === undefined) return jsonPayloadFacts(resolved, scope, triggers, inputTypes, origins);
   }
   return { kind: 'unknown', reason: `it is computed at run time by \`\${{ ${source} }}\``, position: ref.position };
 }
@@ -178,7 +200,14 @@ function formatTemplate(format: string, argCount: number): string | undefined {
   return out;
 }
 
-function nodePayload(node: JsonNode, ref: ValueRef, scope: Scope, typeOfExpression: (source: string) => ValueType, inputTypes: Map<string, string>): PayloadFacts {
+function nodePayload(
+  node: JsonNode,
+  ref: ValueRef,
+  scope: Scope,
+  typeOfExpression: (source: string) => ValueType,
+  inputTypes: Map<string, string>,
+  originOfNode: (node: JsonNode) => ValueOrigin,
+): PayloadFacts {
   if (node.type !== 'object') {
     if (node.type === 'expression') return { kind: 'unknown', reason: 'it is computed at run time', position: ref.position };
     const what = node.type === 'array' ? 'a JSON array' : `a JSON ${node.type}`;
@@ -194,6 +223,7 @@ function nodePayload(node: JsonNode, ref: ValueRef, scope: Scope, typeOfExpressi
         valueType: jsonType(entry.value, typeOfExpression),
         position: ref.locate(entry.keyStart, entry.keyEnd),
         valuePosition: ref.locate(entry.value.start, entry.value.end),
+        origin: originOfNode(entry.value),
       };
       const value = literalValue(entry.value, scope, ref.shell);
       if (value !== undefined) field.value = value;

@@ -3,7 +3,7 @@
  * dispatches its steps send (one per resolved matrix combination), and what it reads of client_payload.
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
-import type { AppTokenFacts, PayloadRead, PermissionsFacts, Position, Send, WorkflowFacts } from '../model.js';
+import type { AppTokenFacts, Injection, PayloadRead, PermissionsFacts, Position, Send, WorkflowFacts } from '../model.js';
 import type { JsonValue } from '../expressions/evaluate.js';
 import { forEachChain, literalKeys, parseExpression } from '../expressions/parse.js';
 import { findClose, findExpressions, singleExpression } from '../expressions/template.js';
@@ -13,6 +13,7 @@ import { baseShellEnv, githubContext, layerEnv, type DeclaredValues, type Scope 
 import { resolveAliases } from '../yaml/aliases.js';
 import { SourceFile } from '../yaml/source.js';
 import type { RepositoryFiles } from './repository-files.js';
+import type { JobSource, StepSource } from './step-outputs.js';
 import { eventTypesOfCondition, payloadReadsIn } from './payload-reads.js';
 import { isAppTokenAction } from './senders/actions.js';
 import { concretize, mentionsMatrix, type StepContext } from './senders/concretize.js';
@@ -151,7 +152,7 @@ function extractFacts(file: WorkflowInputFile, options: ExtractOptions): Workflo
 
   const wantSends = SENDER_HINT.test(file.text);
   const wantReads = file.text.includes('client_payload') || (facts.repositoryDispatch !== undefined && /github\.event|GITHUB_EVENT_PATH|toJSON\(\s*github\s*\)/i.test(file.text));
-  const wantInjections = /github\.event\.(?:client_payload|inputs)/i.test(file.text);
+  const wantInjections = /github\.event\.(?:client_payload|inputs)|\binputs\b/i.test(file.text);
   if (!wantSends && !wantReads && !wantInjections) return facts;
   new WorkflowWalker(file, root, source, facts, options, wantSends, wantReads, wantInjections).walk();
   return facts;
@@ -245,6 +246,7 @@ class WorkflowWalker {
   private readonly files: RepositoryFiles | undefined;
   private workflowPermissions: PermissionsFacts | undefined;
   private inputTypes = new Map<string, string>();
+  private jobs: Map<string, JobSource> | undefined;
 
   constructor(
     private readonly file: WorkflowInputFile,
@@ -302,6 +304,7 @@ class WorkflowWalker {
     const permissions = this.permissions(job, 'job') ?? this.workflowPermissions;
     const jobCondition = conditionText(scalarAt(job, 'if'));
     const environment = environmentOf(job);
+    const jobSteps = stepSources(steps);
 
     steps.forEach((step, index) => {
       if (!isMap(step)) return;
@@ -339,6 +342,8 @@ class WorkflowWalker {
             stepIdsAfter: after,
             appTokenSteps,
             triggers: this.facts.triggers,
+            steps: jobSteps,
+            jobs: this.jobSources(),
             conditions: [jobCondition, conditionText(scalarAt(step, 'if'))].filter((text): text is string => text !== undefined),
             inputTypes: this.inputTypes,
           };
@@ -362,6 +367,24 @@ class WorkflowWalker {
     });
   }
 
+  /** Every job's steps and `outputs:`, to follow `needs.J.outputs.K` (built once per workflow, when asked). */
+  private jobSources(): Map<string, JobSource> {
+    if (!this.jobs) {
+      this.jobs = new Map();
+      for (const pair of mapAt(this.root, 'jobs')?.items ?? []) {
+        const id = keyOf(pair);
+        if (id === undefined || !isMap(pair.value)) continue;
+        const outputs = new Map<string, string>();
+        for (const output of mapAt(pair.value, 'outputs')?.items ?? []) {
+          const name = keyOf(output);
+          if (name !== undefined && isScalar(output.value) && typeof output.value.value === 'string') outputs.set(name, output.value.value);
+        }
+        this.jobs.set(id, { steps: stepSources(seqAt(pair.value, 'steps') ?? []), outputs });
+      }
+    }
+    return this.jobs;
+  }
+
   /** `permissions:` of the workflow or a job: a shorthand (`read-all`, `write-all`) or a mapping of scopes. */
   private permissions(node: YAMLMap, level: PermissionsFacts['level']): PermissionsFacts | undefined {
     const pair = node.items.find((item) => keyOf(item) === 'permissions');
@@ -375,32 +398,48 @@ class WorkflowWalker {
     return facts;
   }
 
-  /** `${{ github.event.client_payload... }}` or `${{ github.event.inputs... }}` pasted into a run or github-script script. */
+  /**
+   * `${{ github.event.client_payload... }}`, `${{ github.event.inputs... }}` or `${{ inputs... }}` pasted into a
+   * run or github-script script. `inputs.x` counts only as a workflow_dispatch input of free text: a choice,
+   * boolean, number or environment input holds only what GitHub validated, and a workflow_call input comes from a
+   * caller's `with:`, not from a dispatch.
+   */
   private injectionsIn(step: YAMLMap): void {
     const run = scalarAt(step, 'run');
     const uses = scalarAt(step, 'uses')?.value;
     const script = typeof uses === 'string' && uses.toLowerCase().startsWith('actions/github-script@') ? scalarAt(mapAt(step, 'with'), 'script') : undefined;
     for (const [scalar, kind] of [[run, 'run'], [script, 'github-script']] as const) {
-      if (!scalar || typeof scalar.value !== 'string' || !scalar.value.includes('github.event')) continue;
+      if (!scalar || typeof scalar.value !== 'string' || !/github\.event|inputs/i.test(scalar.value)) continue;
       for (const expression of findExpressions(scalar.value)) {
         const parsed = parseExpression(expression.source);
         if (!parsed.ok) continue;
-        let untrusted = false;
+        const reads: Injection['reads'] = [];
         forEachChain(parsed.expr, (chain) => {
-          const keys = literalKeys(chain).map((key) => key.toLowerCase());
-          if (chain.root !== 'github' || keys[0] !== 'event') return;
-          if (keys[1] === 'client_payload') untrusted = true;
-          // A choice, boolean or number input can only hold the values GitHub validated it against.
-          if (keys[1] === 'inputs' && !CONSTRAINED_INPUT_TYPES.has(this.inputType(keys[2]) ?? 'string')) untrusted = true;
+          const keys = literalKeys(chain);
+          const lowered = keys.map((key) => key.toLowerCase());
+          if (chain.root === 'github' && lowered[0] === 'event' && lowered[1] === 'client_payload') reads.push({ kind: 'client_payload', path: keys.slice(2) });
+          else if (chain.root === 'github' && lowered[0] === 'event' && lowered[1] === 'inputs' && this.isFreeTextInput(lowered[2]) && (lowered[2] === undefined || this.declaresDispatchInput(lowered[2]))) reads.push({ kind: 'inputs', path: keys.slice(2, 3) });
+          else if (chain.root === 'inputs' && this.isFreeTextInput(lowered[0]) && (lowered[0] === undefined || this.declaresDispatchInput(lowered[0]))) reads.push({ kind: 'inputs', path: keys.slice(0, 1) });
         });
-        if (!untrusted) continue;
+        if (reads.length === 0) continue;
         (this.facts.injections ??= []).push({
           expression: expression.source,
           script: kind,
           position: this.source.positionInScalar(scalar, expression.start, expression.end),
+          reads,
         });
       }
     }
+  }
+
+  /** A workflow_dispatch input that is free text (string, the default type), or all of them (`toJSON(inputs)`). */
+  private isFreeTextInput(name: string | undefined): boolean {
+    if (name === undefined) return (this.facts.workflowDispatch?.inputs ?? []).some((input) => !CONSTRAINED_INPUT_TYPES.has(input.type));
+    return !CONSTRAINED_INPUT_TYPES.has(this.inputType(name) ?? 'string');
+  }
+
+  private declaresDispatchInput(name: string): boolean {
+    return (this.facts.workflowDispatch?.inputs ?? []).some((input) => input.name.toLowerCase() === name);
   }
 
   private inputType(name: string | undefined): string | undefined {
@@ -551,6 +590,22 @@ class WorkflowWalker {
     if (usage) read.usage = usage;
     this.facts.payloadReads.push(read);
   }
+}
+
+/** The steps that have an `id:`, with what produces their outputs. */
+function stepSources(steps: unknown[]): StepSource[] {
+  const sources: StepSource[] = [];
+  for (const step of steps) {
+    const id = isMap(step) ? scalarAt(step, 'id')?.value : undefined;
+    if (typeof id !== 'string') continue;
+    const source: StepSource = { id };
+    const run = scalarAt(step, 'run')?.value;
+    const uses = scalarAt(step, 'uses')?.value;
+    if (typeof run === 'string') source.run = run;
+    if (typeof uses === 'string') source.uses = uses;
+    sources.push(source);
+  }
+  return sources;
 }
 
 /** A job's `environment:` (a name, or a mapping with `name:`); null when only known at run time. */

@@ -59,6 +59,16 @@ export class DispatchIndex {
     return this.sendsTo(workflow.repo).filter((send) => send.kind === 'repository_dispatch' && send.eventType?.value !== undefined && accepts(workflow, send.eventType.value));
   }
 
+  /** The workflow a send is written in. */
+  workflowOf(send: Send): WorkflowFacts | undefined {
+    return this.repository(send.repo)?.workflows.find((workflow) => workflow.path === send.path);
+  }
+
+  /** The workflow_dispatch sends that name `workflow` (by file name, or by `name:` where the sender allows it). */
+  workflowDispatchesOf(workflow: WorkflowFacts): Send[] {
+    return this.sendsTo(workflow.repo).filter((send) => send.kind === 'workflow_dispatch' && send.workflow?.value !== undefined && this.findWorkflow(workflow.repo, send.workflow.value, send.workflowByName ?? false) === workflow);
+  }
+
   /** Workflows of `repo` that a repository_dispatch of `eventType` starts. */
   listenersAccepting(repo: string, eventType: string): WorkflowFacts[] {
     return this.listeners(repo).filter((workflow) => accepts(workflow, eventType));

@@ -234,7 +234,7 @@ jobs:
           NOTE: \${{ github.event.inputs.note }}
         run: echo "$NOTE"
 `);
-    expect(facts.injections).toEqual([{ expression: 'github.event.inputs.note', script: 'run', position: { line: 12, column: 56, endLine: 12, endColumn: 87 } }]);
+    expect(facts.injections).toEqual([{ expression: 'github.event.inputs.note', script: 'run', position: { line: 12, column: 56, endLine: 12, endColumn: 87 }, reads: [{ kind: 'inputs', path: ['note'] }] }]);
   });
 });
 

@@ -8,6 +8,7 @@ import { forEachChain, literalKeys, parseExpression } from '../../expressions/pa
 import { findExpressions, singleExpression } from '../../expressions/template.js';
 import { resolveText, type Scope } from '../../resolve/resolver.js';
 import { payloadFacts } from '../payload.js';
+import type { JobSource, StepSource } from '../step-outputs.js';
 import type { SendSpec, TokenSpec, ValueRef } from './spec.js';
 
 export interface StepContext {
@@ -31,6 +32,9 @@ export interface StepContext {
   environment?: string | null;
   /** Declared workflow_dispatch input types of the sending workflow, for typing `${{ inputs.x }}`. */
   inputTypes: Map<string, string>;
+  /** The job's steps and the workflow's jobs, to follow `steps.X.outputs.Y` / `needs.J.outputs.K` to their source. */
+  steps?: StepSource[];
+  jobs?: Map<string, JobSource>;
 }
 
 /** Beyond this many concrete sends from one step (declared values × matrix), keep the step unresolved. */
@@ -45,7 +49,12 @@ export function concretize(spec: SendSpec, context: StepContext): Send[] {
   const nameValues: (string | undefined)[] = names ?? [undefined];
   if (targetValues.length * nameValues.length > MAX_SENDS_PER_STEP) return [];
 
-  const payload = payloadFacts(spec.payload, context.scope, context.triggers, context.inputTypes);
+  const payload = payloadFacts(spec.payload, context.scope, context.triggers, context.inputTypes, {
+    rawEnv: context.rawEnv,
+    inputTypes: context.inputTypes,
+    ...(context.steps ? { steps: context.steps } : {}),
+    ...(context.jobs ? { jobs: context.jobs } : {}),
+  });
   const token = tokenFacts(spec.token, context);
   const stepOutputRefs = stepOutputs(spec.feedingTexts, context);
   const sends: Send[] = [];
