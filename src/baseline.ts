@@ -24,11 +24,11 @@ export interface BaselineScope {
   rules: ReadonlySet<string>;
 }
 
-/** The entries of a baseline file; undefined when the file does not exist (yet). */
-export function readBaseline(file: string): BaselineEntry[] | undefined {
+/** The entries of a baseline file; undefined when the file does not exist (yet). `file` names it in messages. */
+export function readBaseline(path: string, file = path): BaselineEntry[] | undefined {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readFileSync(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new BaselineError(`${file}: cannot read the baseline (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
@@ -142,7 +142,7 @@ export interface BaselineOutcome {
  * an incomplete scan: it would record a partial lint as the accepted state, and prune what it could not see.
  */
 export function applyBaseline(options: BaselineOptions, path: string, all: readonly Finding[], current: readonly Finding[], scope: BaselineScope & { complete: boolean }): BaselineOutcome {
-  const previous = readBaseline(path);
+  const previous = readBaseline(path, options.file);
   let entries: readonly BaselineEntry[] | undefined = previous;
   const outcome: Partial<BaselineOutcome> = {};
   if (options.update) {

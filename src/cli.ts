@@ -137,7 +137,8 @@ async function run(argv: string[], io: Io): Promise<number> {
       },
     });
   } catch (error) {
-    throw new UsageError(`${(error as Error).message} (see --help)`);
+    // One line, as every other usage error: parseArgs explains some over several.
+    throw new UsageError(`${(error as Error).message.replace(/\s*\n\s*/g, ' ')} (see --help)`);
   }
   const { values, positionals } = parsed;
   if (values.help) {
