@@ -324,7 +324,7 @@ export function summarize(findings: readonly Finding[]): Report['summary'] {
   };
 }
 
-export function toFinding(rule: string, severity: Finding['severity'], draft: FindingDraft): Finding {
+function toFinding(rule: string, severity: Finding['severity'], draft: FindingDraft): Finding {
   const finding: Finding = { rule, severity, message: draft.message, location: draft.location, fingerprint: '' };
   if (draft.related && draft.related.length > 0) finding.related = draft.related;
   // Assigned after `related`, so the key sits last in the JSON report.

@@ -8,7 +8,8 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Report } from '../src/model.js';
+import { lint } from '../src/engine.js';
+import type { Report, SeveritySetting } from '../src/model.js';
 import { gitFolder } from './support/git.js';
 import { expectedText, projectRoot, runCli } from './support/lint.js';
 
@@ -26,6 +27,13 @@ function edit(root: string, path: string, change: (text: string) => string): voi
 }
 
 const json = (stdout: string) => JSON.parse(stdout) as Report;
+
+/** The engine's report for `dispatch-lint PATHS --baseline baseline.json [--update-baseline]` in `root`. */
+async function lintWithBaseline(root: string, paths: string[], options: { update?: boolean; rules?: Record<string, SeveritySetting> } = {}): Promise<Report> {
+  const result = await lint({ paths, cwd: root, workers: 0, baseline: { file: 'baseline.json', update: options.update ?? false }, ...(options.rules ? { ruleOverrides: options.rules } : {}) });
+  expect(result.scanErrors).toEqual([]);
+  return result.report;
+}
 
 describe('--update-baseline', () => {
   it('writes every finding, sorted, with counts per fingerprint; the same lint writes the same bytes', () => {
@@ -50,29 +58,27 @@ describe('--update-baseline', () => {
 });
 
 describe('--baseline FILE', () => {
-  it('reports nothing the baseline records, even after every line moved', () => {
+  it('reports nothing the baseline records, even after every line moved', async () => {
     const root = pending();
-    runCli(['market-data-pending', '--baseline', 'baseline.json', '--update-baseline'], { cwd: root });
+    await lintWithBaseline(root, ['market-data-pending'], { update: true });
     edit(root, PIPELINE, (text) => `# moved\n\n\n${text}`);
-    const run = runCli(['market-data-pending', '--baseline', 'baseline.json', '--format', 'json'], { cwd: root });
-    expect(run.status).toBe(0);
-    const report = json(run.stdout);
+    const report = await lintWithBaseline(root, ['market-data-pending']);
     expect(report.findings).toEqual([]);
     expect(report.summary).toEqual({ errors: 0, warnings: 0, notes: 0 });
     expect(report.baseline).toEqual({ file: 'baseline.json', matched: 3, unmatched: [] });
   });
 
-  it('reports a new finding, and one that appears a second time at a new place though one like it is recorded', () => {
+  it('reports a new finding, and one that appears a second time at a new place though one like it is recorded', async () => {
     const root = pending();
-    runCli(['market-data-pending', '--baseline', 'baseline.json', '--update-baseline'], { cwd: root });
+    await lintWithBaseline(root, ['market-data-pending'], { update: true });
     // The same unheard event sent from a second step of the same file: same rule, file and identity as the recorded one.
     edit(root, PIPELINE, (text) => {
       const step = /\n( {6}- name: [^\n]*\n(?: {8}[^\n]*\n)*? {10}event-type: core_release\n(?: {10}[^\n]*\n)*)/.exec(text)?.[1];
       if (!step) throw new Error('the fixture changed: no core_release step');
       return `${text.trimEnd()}\n${step.replace('- name: ', '- name: Again ')}`;
     });
-    const report = json(runCli(['market-data-pending', '--baseline', 'baseline.json', '--format', 'json'], { cwd: root }).stdout);
-    const full = json(runCli(['market-data-pending', '--format', 'json'], { cwd: root }).stdout);
+    const report = await lintWithBaseline(root, ['market-data-pending']);
+    const full = (await lint({ paths: ['market-data-pending'], cwd: root, workers: 0 })).report;
     // The copied step sends the unheard event again, with the drifting token secret again: a third drift, a second miss.
     const unheard = full.findings.filter((finding) => finding.rule === 'event-without-listener');
     const drift = full.findings.filter((finding) => finding.rule === 'token-secret-drift');
@@ -105,16 +111,15 @@ describe('--baseline FILE', () => {
     expect(runCli(['market-data-pending', '--baseline', 'baseline.json', '--fail-on-unpruned-baseline'], { cwd: root }).status).toBe(0);
   });
 
-  it('leaves alone entries it could not have matched: repositories not scanned, rules that did not run', () => {
+  it('leaves alone entries it could not have matched: repositories not scanned, rules that did not run', async () => {
     const root = pending();
     cpSync(join(projectRoot, 'fixtures', 'rules', 'event-without-listener', 'fail', 'acme'), join(root, 'acme'), { recursive: true });
-    runCli(['market-data-pending', 'acme', '--baseline', 'baseline.json', '--update-baseline'], { cwd: root });
+    await lintWithBaseline(root, ['market-data-pending', 'acme'], { update: true });
     const both = readFileSync(join(root, 'baseline.json'), 'utf8');
     expect(both).toContain('"acme/api"');
-    const one = runCli(['market-data-pending', '--baseline', 'baseline.json', '--rule', 'token-secret-drift=off', '--fail-on-unpruned-baseline'], { cwd: root });
-    expect(one.status).toBe(0);
-    expect(one.stderr).toBe('');
-    runCli(['market-data-pending', '--baseline', 'baseline.json', '--rule', 'token-secret-drift=off', '--update-baseline'], { cwd: root });
+    const one = await lintWithBaseline(root, ['market-data-pending'], { rules: { 'token-secret-drift': 'off' } });
+    expect(one.baseline).toEqual({ file: 'baseline.json', matched: 1, unmatched: [] });
+    await lintWithBaseline(root, ['market-data-pending'], { update: true, rules: { 'token-secret-drift': 'off' } });
     expect(readFileSync(join(root, 'baseline.json'), 'utf8')).toBe(both);
   });
 

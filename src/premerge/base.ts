@@ -19,7 +19,7 @@ import { compareFindings } from '../order.js';
 import type { ScannedRepository } from '../graph/index.js';
 import type { Finding, SuppressedFinding, WorkflowFacts } from '../model.js';
 import type { FindingDraft } from '../rule.js';
-import { fileAtCommit, GitError, gitCheckout, resolveCommit, workflowsAtCommit, type GitCheckout } from '../sources/git.js';
+import { filesAtCommit, GitError, gitCheckout, resolveCommit, workflowsAtCommit, type GitCheckout } from '../sources/git.js';
 import { originRepository } from '../sources/local.js';
 import { blameOnChange } from './blame.js';
 import { configLoosenings, positionOfPath } from './config-change.js';
@@ -80,20 +80,22 @@ function configAtBase(headFile: string | undefined, cwd: string, base: BaseOptio
       const checkout = gitCheckout(dirname(headFile));
       if (!checkout) throw new GitError(`--config-from-base: the config file ${headFile} is not in a git checkout, so it has no version at ${base.ref}`);
       const commit = resolveCommit(checkout.toplevel, base.ref);
-      return { file: headFile, text: fileAtCommit(checkout.toplevel, commit, `${checkout.prefix}${basename(headFile)}`), checkout };
+      const path = `${checkout.prefix}${basename(headFile)}`;
+      return { file: headFile, text: filesAtCommit(checkout.toplevel, commit, [path]).get(path), checkout };
     }
     const checkout = gitCheckout(cwd);
     if (!checkout) throw new GitError(`--config-from-base: the current folder is not in a git checkout, so there is no config at ${base.ref}`);
     const commit = resolveCommit(checkout.toplevel, base.ref);
+    // The same search as at the head (findConfigFile), from the current folder up to the top of the checkout.
     const folders = checkout.prefix.split('/').filter(Boolean);
+    const candidates: string[] = [];
     for (let depth = folders.length; depth >= 0; depth--) {
       const folder = folders.slice(0, depth).map((name) => `${name}/`).join('');
-      for (const name of CONFIG_FILE_NAMES.map((candidate) => candidate.split(sep).join('/'))) {
-        const text = fileAtCommit(checkout.toplevel, commit, `${folder}${name}`);
-        if (text !== undefined) return { file: join(checkout.toplevel, folder, name), text, checkout };
-      }
+      for (const name of CONFIG_FILE_NAMES) candidates.push(`${folder}${name.split(sep).join('/')}`);
     }
-    return { file: join(checkout.toplevel, folders.map((name) => `${name}/`).join(''), CONFIG_FILE_NAMES[0] as string), text: undefined, checkout };
+    const found = filesAtCommit(checkout.toplevel, commit, candidates);
+    const first = candidates.find((candidate) => found.has(candidate));
+    return { file: join(checkout.toplevel, first ?? (candidates[0] as string)), text: first === undefined ? undefined : found.get(first), checkout };
   } catch (error) {
     // Without --config-from-base a config outside the change's repositories simply has nothing to compare.
     if (error instanceof GitError && !base.configFromBase) return undefined;

@@ -73,9 +73,13 @@ export function workflowsAtCommit(toplevel: string, commit: string, prefixes: st
   return byPrefix;
 }
 
-/** One file at `commit` (path relative to the top of the work tree); undefined when it does not exist there. */
-export function fileAtCommit(toplevel: string, commit: string, path: string): string | undefined {
-  return readObjects(toplevel, [`${commit}:${path}`]).get(`${commit}:${path}`);
+/** Files at `commit` (paths relative to the top of the work tree), in one process; absent ones are left out. */
+export function filesAtCommit(toplevel: string, commit: string, paths: string[]): Map<string, string> {
+  const texts = readObjects(toplevel, paths.map((path) => `${commit}:${path}`));
+  return new Map(paths.flatMap((path) => {
+    const text = texts.get(`${commit}:${path}`);
+    return text === undefined ? [] : [[path, text] as [string, string]];
+  }));
 }
 
 /** Reads objects by name (an id, or `commit:path`) through one `git cat-file --batch`; missing ones are left out. */
