@@ -57,7 +57,8 @@ export function scanSuppressions(text: string): FileSuppressions | undefined {
   lines.forEach((lineText, index) => {
     const line = index + 1;
     const match = DIRECTIVE.exec(lineText);
-    const isCommentLine = /^\s*(#|$)/.test(lineText);
+    // Leading comments may follow a document start (`---`, which yamllint asks for) or a `%YAML` directive.
+    const isCommentLine = /^\s*(#|$)|^---\s*$|^%/.test(lineText);
     if (!match) {
       // Strictly the next line (blank or not), as ESLint has it; only other suppression comments are skipped.
       for (const comment of pendingNextLine.splice(0)) comment.targetLine = line;

@@ -215,6 +215,12 @@ describe('scanSuppressions', () => {
     ]);
   });
 
+  it('counts a document start (---) among the leading lines, not as the first line of YAML', () => {
+    const found = scanSuppressions('---\n# dispatch-lint-disable a -- why\non: push\n# dispatch-lint-disable b -- late\n');
+    expect(found?.comments.map((comment) => comment.rules[0]?.id)).toEqual(['a']);
+    expect(found?.malformed.map((malformed) => `${malformed.problem} ${malformed.position.line}`)).toEqual(['misplaced 4']);
+  });
+
   it('leaves a next-line comment on the last line without a target, and reads CRLF files', () => {
     const found = scanSuppressions('on: push\r\n# dispatch-lint-disable-next-line x -- y\r\n');
     expect(found?.comments[0]?.targetLine).toBe(3);
