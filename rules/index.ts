@@ -1,6 +1,7 @@
 /** Every rule, in catalog order. Adding a rule is one new file and one line here. */
 import type { Rule } from '../src/rule.js';
 import { appTokenScope } from './app-token-scope.js';
+import { configLoosened } from './config-loosened.js';
 import { crossRepoGithubToken } from './cross-repo-github-token.js';
 import { dispatchCycle } from './dispatch-cycle.js';
 import { eventTypeInvalid } from './event-type-invalid.js';
@@ -18,9 +19,11 @@ import { payloadTypeMismatch } from './payload-type-mismatch.js';
 import { payloadWithoutTrigger } from './payload-without-trigger.js';
 import { secretNotDefined } from './secret-not-defined.js';
 import { stepOutputUndefined } from './step-output-undefined.js';
+import { suppressionWithoutReason } from './suppression-without-reason.js';
 import { tokenSecretDrift } from './token-secret-drift.js';
 import { unknownTargetRepo } from './unknown-target-repo.js';
 import { unresolvedDispatch } from './unresolved-dispatch.js';
+import { unusedSuppression } from './unused-suppression.js';
 import { workflowDispatchInputs } from './workflow-dispatch-inputs.js';
 import { workflowDispatchTarget } from './workflow-dispatch-target.js';
 import { workflowSyntax } from './workflow-syntax.js';
@@ -50,4 +53,7 @@ export const RULES: readonly Rule[] = [
   unknownTargetRepo,
   secretNotDefined,
   workflowSyntax,
+  unusedSuppression,
+  suppressionWithoutReason,
+  configLoosened,
 ];

@@ -8,8 +8,10 @@ import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import Table from 'cli-table3';
 import { RULES } from '../rules/index.js';
+import { BaselineError } from './baseline.js';
 import { ConfigError } from './config/config.js';
-import { lint, type GitHubOptions, type LintResult } from './engine.js';
+import { lint, summarize, type GitHubOptions, type LintOptions, type LintResult } from './engine.js';
+import { GitError } from './sources/git.js';
 import { defaultCacheDir } from './sources/github/blob-cache.js';
 import type { Report, SeveritySetting } from './model.js';
 import { palette, useColour } from './report/colour.js';
@@ -37,9 +39,11 @@ Options:
   --format NAME          stylish (default) or json; for graph: mermaid (default), dot or json
   --output FILE          write the report to FILE instead of standard output
   --rule ID=SEVERITY     set a rule to off, note, warning or error (repeatable)
-  --max-warnings N       fail (exit 1) when there are more than N warnings
-  --quiet                report errors only
+  --max-warnings N       fail (exit 1) when there are more than N warnings (-1: no limit)
+  --quiet                report errors only (warnings then do not count toward --max-warnings)
   --owner OWNER          owner for repositories given on their own without a git remote
+  -h, --help             show this help
+  -v, --version          show the version
 
 GitHub mode (token from GITHUB_TOKEN or GH_TOKEN; never printed):
   --github ORG|OWNER/REPO   also lint these repositories' default-branch workflows, fetched from GitHub
@@ -49,8 +53,20 @@ GitHub mode (token from GITHUB_TOKEN or GH_TOKEN; never printed):
   --include-forks           include forks
   --cache-dir DIR           where fetched files are cached by blob id (default: the user's cache folder)
   --github-api-url URL      the API to ask (GitHub Enterprise Server: https://HOST/api/v3)
-  -h, --help             show this help
-  -v, --version          show the version
+
+Pre-merge check and baselines:
+  --base REF                also lint each local git repository as it is at REF (read from git, the work
+                            tree untouched) and report only the findings the change introduces; the summary
+                            says how many it fixes
+  --config-from-base        with --base: lint with the config file as it is at REF, not as the change has it
+  --baseline FILE           report only findings FILE does not record
+  --update-baseline         with --baseline: write FILE from this lint (pruning entries that match nothing)
+  --fail-on-unpruned-baseline
+                            with --baseline: exit 1 when FILE has entries that match nothing
+
+Suppressions, in a workflow file (the reason is required):
+  # dispatch-lint-disable-next-line RULE[, RULE] -- reason    on the line before the finding
+  # dispatch-lint-disable RULE[, RULE] -- reason              among the file's leading comments
 
 Exit status: 0 no errors (and warnings within --max-warnings), 1 findings that fail, 2 bad usage,
 an invalid config or a scan that could not complete.
@@ -60,7 +76,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   try {
     return await run(argv, io);
   } catch (error) {
-    if (error instanceof UsageError || error instanceof ConfigError) {
+    if (error instanceof UsageError || error instanceof ConfigError || error instanceof GitError || error instanceof BaselineError) {
       for (const line of error.message.split('\n')) io.stderr(`dispatch-lint: ${line}\n`);
       return 2;
     }
@@ -112,12 +128,18 @@ async function run(argv: string[], io: Io): Promise<number> {
         'include-forks': { type: 'boolean' },
         'cache-dir': { type: 'string' },
         'github-api-url': { type: 'string' },
+        base: { type: 'string' },
+        'config-from-base': { type: 'boolean' },
+        baseline: { type: 'string' },
+        'update-baseline': { type: 'boolean' },
+        'fail-on-unpruned-baseline': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
     });
   } catch (error) {
-    throw new UsageError(`${(error as Error).message} (see --help)`);
+    // One line, as every other usage error: parseArgs explains some over several.
+    throw new UsageError(`${(error as Error).message.replace(/\s*\n\s*/g, ' ')} (see --help)`);
   }
   const { values, positionals } = parsed;
   if (values.help) {
@@ -137,7 +159,8 @@ async function run(argv: string[], io: Io): Promise<number> {
   const format = values.format ?? (command === 'graph' ? 'mermaid' : 'stylish');
   const formats = command === 'graph' ? GRAPH_FORMATS : LINT_FORMATS;
   if (!formats.includes(format)) throw new UsageError(`unknown --format '${format}' for ${command}; use ${formats.join(', ')}`);
-  const maxWarnings = values['max-warnings'] === undefined ? undefined : parseCount(values['max-warnings']);
+  const maxWarnings = values['max-warnings'] === undefined ? undefined : parseMaxWarnings(values['max-warnings']);
+  const premerge = premergeOptions(values, command);
   const github = githubOptions(values, io);
   const result = await lint({
     paths: positionals,
@@ -146,11 +169,13 @@ async function run(argv: string[], io: Io): Promise<number> {
     ...(values.config ? { configFile: values.config } : {}),
     ...(values.owner ? { owner: values.owner } : {}),
     ...(github ? { github } : {}),
+    ...premerge,
   });
   if (github?.progress) io.stderr('\r\u001b[K');
   for (const note of result.scanNotes) io.stderr(`dispatch-lint: note: ${note}\n`);
   for (const error of result.scanErrors) io.stderr(`dispatch-lint: ${error}\n`);
   const report = values.quiet ? errorsOnly(result.report) : result.report;
+  const staleBaseline = reportBaseline(result, io);
 
   const output = command === 'graph' ? formatGraph(report, format) : formatReport(report, format, result, io, values.output === undefined);
   if (values.output) writeOutput(values.output, output, io.cwd);
@@ -166,7 +191,52 @@ async function run(argv: string[], io: Io): Promise<number> {
     io.stderr(`dispatch-lint: ${report.summary.warnings} warnings, more than --max-warnings ${maxWarnings}\n`);
     return 1;
   }
+  if (staleBaseline && values['fail-on-unpruned-baseline']) return 1;
   return 0;
+}
+
+interface PremergeFlags {
+  base?: string;
+  'config-from-base'?: boolean;
+  baseline?: string;
+  'update-baseline'?: boolean;
+  'fail-on-unpruned-baseline'?: boolean;
+}
+
+/** --base and --baseline, with the flags that only make sense beside them. */
+function premergeOptions(values: PremergeFlags, command: string): Pick<LintOptions, 'base' | 'baseline'> {
+  if (command !== 'lint') {
+    const stray = (['base', 'config-from-base', 'baseline', 'update-baseline', 'fail-on-unpruned-baseline'] as const).find((flag) => values[flag] !== undefined);
+    if (stray) throw new UsageError(`--${stray} only applies to lint`);
+    return {};
+  }
+  if (values['config-from-base'] && values.base === undefined) throw new UsageError('--config-from-base only applies with --base REF');
+  for (const flag of ['update-baseline', 'fail-on-unpruned-baseline'] as const) {
+    if (values[flag] && values.baseline === undefined) throw new UsageError(`--${flag} only applies with --baseline FILE`);
+  }
+  if (values.base !== undefined && (values.base.trim() === '' || values.base.startsWith('-'))) throw new UsageError(`--base expects a git revision (a branch, tag or commit), got '${values.base}'`);
+  if (values.baseline !== undefined && values.baseline.trim() === '') throw new UsageError('--baseline expects a file name');
+  const options: Pick<LintOptions, 'base' | 'baseline'> = {};
+  if (values.base !== undefined) options.base = { ref: values.base, configFromBase: values['config-from-base'] ?? false };
+  if (values.baseline !== undefined) options.baseline = { file: values.baseline, update: values['update-baseline'] ?? false };
+  return options;
+}
+
+/** What --baseline did, on stderr (the JSON report has it too). True when the file has entries that match nothing. */
+function reportBaseline(result: LintResult, io: Io): boolean {
+  const outcome = result.baseline;
+  if (!outcome) return false;
+  const { file, unmatched } = outcome.summary;
+  if (outcome.written) {
+    const { findings, added, pruned } = outcome.written;
+    io.stderr(`dispatch-lint: wrote ${file}: ${findings} ${findings === 1 ? 'finding' : 'findings'} recorded (${added} new, ${pruned} pruned)\n`);
+  } else if (outcome.notWritten) {
+    io.stderr(`dispatch-lint: did not write ${file}: ${outcome.notWritten}\n`);
+  }
+  const stale = unmatched.reduce((sum, entry) => sum + entry.count, 0);
+  if (stale === 0) return false;
+  io.stderr(`dispatch-lint: note: ${stale} ${stale === 1 ? 'finding' : 'findings'} recorded in ${file} no longer ${stale === 1 ? 'occurs' : 'occur'}; prune ${stale === 1 ? 'it' : 'them'} with --update-baseline\n`);
+  return true;
 }
 
 function formatReport(report: Report, format: string, result: LintResult, io: Io, toTerminal: boolean): string {
@@ -249,15 +319,27 @@ function parseRuleOptions(settings: string[]): Record<string, SeveritySetting> {
   return overrides;
 }
 
-function parseCount(text: string): number {
+/** ESLint's --max-warnings: a count of warnings allowed, or -1 for no limit. */
+function parseMaxWarnings(text: string): number | undefined {
   const count = Number(text);
-  if (!Number.isInteger(count) || count < 0) throw new UsageError(`--max-warnings expects a whole number, got '${text}'`);
-  return count;
+  if (text.trim() === '' || !Number.isInteger(count) || count < -1) throw new UsageError(`--max-warnings expects a whole number (or -1 for no limit), got '${text}'`);
+  return count === -1 ? undefined : count;
 }
 
+/** --quiet, as ESLint has it: errors only, so warnings neither show nor count toward --max-warnings. */
 function errorsOnly(report: Report): Report {
   const findings = report.findings.filter((finding) => finding.severity === 'error');
-  return { ...report, findings, summary: { errors: findings.length, warnings: 0, notes: 0 } };
+  const suppressed = report.suppressed?.filter((finding) => finding.severity === 'error');
+  const summary: Report['summary'] = { ...report.summary, ...summarize(findings) };
+  const quiet: Report = { ...report, findings, summary };
+  if (suppressed && suppressed.length > 0) {
+    quiet.suppressed = suppressed;
+    summary.suppressed = suppressed.length;
+  } else {
+    delete quiet.suppressed;
+    delete summary.suppressed;
+  }
+  return quiet;
 }
 
 function rulesTable(): string {

@@ -7,11 +7,16 @@ import { join, resolve } from 'node:path';
 import { RULES } from '../rules/index.js';
 import { defaultConfig, findConfigFile, ignoreMatcher, loadConfig, type Config } from './config/config.js';
 import { extractInParallel } from './extract/parallel.js';
+import type { RepositoryFileSources } from './extract/repository-files.js';
 import type { WorkflowInputFile } from './extract/workflow.js';
 import { compareStrings, DispatchIndex, type ScannedRepository } from './graph/index.js';
-import type { Finding, Report, SeveritySetting } from './model.js';
+import type { Finding, Report, SeveritySetting, SuppressedFinding, WorkflowFacts } from './model.js';
 import { fingerprint } from './fingerprint.js';
+import { compareFindings } from './order.js';
+import { applySuppressions, scanSuppressions } from './suppressions.js';
 import type { FindingDraft } from './rule.js';
+import { chooseConfig, compareWithBase, type BaseComparison, type BaseOptions, type ConfigChoice } from './premerge/base.js';
+import { applyBaseline, type BaselineOptions, type BaselineOutcome } from './baseline.js';
 import { BlobCache } from './sources/github/blob-cache.js';
 import { createClient, type GitHubClient } from './sources/github/client.js';
 import { scanGitHub, type GitHubScan } from './sources/github/fetch.js';
@@ -32,6 +37,10 @@ export interface LintOptions {
   workers?: number;
   /** GitHub mode: repositories fetched through the API, overridden by local PATHs of the same name. */
   github?: GitHubOptions;
+  /** --base: also lint each local git repository at this revision, and report only what the change introduces. */
+  base?: BaseOptions;
+  /** --baseline: report only findings the file does not record; with `update`, rewrite it from this lint. */
+  baseline?: BaselineOptions;
 }
 
 export interface GitHubOptions {
@@ -64,11 +73,18 @@ export interface LintResult {
   config: Config;
   /** GitHub mode: what the fetch cost. */
   github?: { requests: number; filesFetched: number; filesFromCache: number };
+  /** --baseline: what was matched, and with --update-baseline what was written (nothing from an incomplete scan). */
+  baseline?: BaselineOutcome;
 }
+
+/** The report's order; it lives in src/order.ts, where the pre-merge comparison shares it. */
+export { compareFindings };
 
 export async function lint(options: LintOptions): Promise<LintResult> {
   const cwd = options.cwd ?? process.cwd();
-  const config = options.config ?? resolveConfig(options.configFile, cwd);
+  // With --base, the config may come from the base (--config-from-base), and a changed one is reported.
+  const configChoice: ConfigChoice = options.config ? { config: options.config } : chooseConfig(options.configFile, cwd, options.base);
+  const config = configChoice.config;
   const ignored = ignoreMatcher(config);
   // Without a PATH the current folder is linted, unless the repositories come from GitHub.
   const paths = options.paths.length > 0 || options.github ? options.paths : ['.'];
@@ -110,20 +126,70 @@ export async function lint(options: LintOptions): Promise<LintResult> {
   }
 
   const roots = Object.fromEntries(local.map((repository) => [repository.name.toLowerCase(), repository.root]));
-  const facts = await extractInParallel(files, { values: config.values, files: { roots } }, options.workers);
+  const facts = await extractWorkflows(files, config, options.workers, { roots });
   // Everything downstream is sorted by content, so the same repositories give the same report whatever the
   // order of the PATHs, of the folder listing or of the API's answers.
   scanned.sort((a, b) => compareStrings(a.name.toLowerCase(), b.name.toLowerCase()) || compareStrings(a.name, b.name));
-  facts.sort((a, b) => compareStrings(a.repo.toLowerCase(), b.repo.toLowerCase()) || compareStrings(a.path, b.path));
   const byName = new Map(scanned.map((repository) => [repository.name, repository]));
-  for (const workflow of facts) byName.get(workflow.repo)?.workflows.push(workflow);
+  const inOrder = [...facts].sort((a, b) => compareStrings(a.repo.toLowerCase(), b.repo.toLowerCase()) || compareStrings(a.path, b.path));
+  for (const workflow of inOrder) byName.get(workflow.repo)?.workflows.push(workflow);
   const secretRule = options.ruleOverrides?.['secret-not-defined'] ?? config.rules['secret-not-defined'];
   if (remote && secretRule !== 'off') await attachSecrets(remote, scanned);
 
-  const report = buildReport(scanned, config, options.ruleOverrides ?? {});
+  const overrides = options.ruleOverrides ?? {};
+  const active = activeRules(config, overrides, { github: options.github !== undefined });
+  const head = evaluate(scanned, config, overrides, active);
+  let findings = head.findings;
+  let suppressed = head.suppressed;
+  let comparison: BaseComparison | undefined;
+  if (options.base) {
+    comparison = await compareWithBase({
+      options: options.base,
+      head,
+      scanned,
+      local: local.map((repository) => ({ name: repository.name, root: repository.root })),
+      headFiles: files.map((file, index) => ({ file, facts: facts[index] as WorkflowFacts })),
+      ignored,
+      evaluate: (repositories) => evaluate(repositories, config, overrides, active),
+      // The base's composite actions and scripts are read from the work tree: an approximation, said in the README.
+      extract: (baseFiles) => extractWorkflows(baseFiles, config, options.workers, { roots }),
+      configChoice,
+      configNote: (draft) => configNote(draft, configChoice, overrides),
+    });
+    findings = comparison.introduced;
+    suppressed = comparison.suppressed;
+  }
+  let baselineOutcome: BaselineOutcome | undefined;
+  if (options.baseline) {
+    // Matched against everything the lint found, so entries for findings --base leaves out are not "unmatched".
+    baselineOutcome = applyBaseline(options.baseline, resolve(cwd, options.baseline.file), head.findings, findings, {
+      repos: new Set(scanned.map((repository) => repository.name.toLowerCase())),
+      rules: active,
+      complete: scanErrors.length === 0,
+    });
+    findings = baselineOutcome.reported;
+  }
+  let base: Report['base'];
+  if (comparison && options.base) {
+    findings = [...findings.map(comparison.explain), ...comparison.configNotes];
+    base = { ref: options.base.ref, fixed: comparison.fixed };
+  }
+  const report = assembleReport(scanned, head.index, findings, { suppressed, base, baseline: baselineOutcome?.summary });
   const result: LintResult = { report, scanErrors, scanNotes: discovery.notes, roots: new Map(local.map((repository) => [repository.name, repository.root])), config };
   if (remote) result.github = { requests: remote.client.requestCount(), filesFetched: remote.scan.filesFetched, filesFromCache: remote.scan.filesFromCache };
+  if (baselineOutcome) result.baseline = baselineOutcome;
   return result;
+}
+
+/** Extraction, then each file's suppression comments read from the same text (kept as plain data beside its facts). */
+async function extractWorkflows(files: WorkflowInputFile[], config: Config, workers: number | undefined, repositoryFiles: RepositoryFileSources): Promise<WorkflowFacts[]> {
+  const facts = await extractInParallel(files, { values: config.values, files: repositoryFiles }, workers);
+  files.forEach((file, index) => {
+    const suppressions = scanSuppressions(file.text);
+    const workflow = facts[index];
+    if (suppressions && workflow) workflow.suppressions = suppressions;
+  });
+  return facts;
 }
 
 interface RemoteScan {
@@ -181,20 +247,72 @@ export function resolveConfig(configFile: string | undefined, cwd: string): Conf
   return found ? loadConfig(found) : defaultConfig();
 }
 
-/** Runs every enabled rule over the scanned repositories and assembles the JSON report. */
+/** Runs every enabled rule over the scanned repositories, applies suppression comments, and assembles the JSON report. */
 export function buildReport(repositories: ScannedRepository[], config: Config, overrides: Record<string, SeveritySetting>): Report {
+  const evaluation = evaluate(repositories, config, overrides, activeRules(config, overrides, { github: repositories.some((repository) => repository.source === 'github') }));
+  return assembleReport(repositories, evaluation.index, evaluation.findings, { suppressed: evaluation.suppressed });
+}
+
+/** One lint of one set of repositories (the head, or with --base the base too), before any comparison. */
+export interface Evaluation {
+  index: DispatchIndex;
+  /** Reported findings (suppression notes included), sorted. */
+  findings: Finding[];
+  /** Findings a suppression comment silenced, sorted. */
+  suppressed: SuppressedFinding[];
+  /** Each finding's identity as its rule gave it (what its fingerprint is made of), for explaining a change. */
+  identities: Map<Finding, readonly string[]>;
+}
+
+export function evaluate(repositories: ScannedRepository[], config: Config, overrides: Record<string, SeveritySetting>, active: ReadonlySet<string>): Evaluation {
   const index = new DispatchIndex(repositories);
+  const identities = new Map<Finding, readonly string[]>();
   const findings: Finding[] = [];
+  const add = (rule: string, severity: Finding['severity'], draft: FindingDraft) => {
+    const finding = toFinding(rule, severity, draft);
+    identities.set(finding, draft.identity);
+    findings.push(finding);
+  };
   for (const rule of RULES) {
-    const severity = overrides[rule.id] ?? config.rules[rule.id] ?? rule.defaultSeverity;
+    const severity = severityOf(rule.id, config, overrides);
     if (severity === 'off') continue;
-    rule.check({
-      index,
-      config,
-      report: (draft: FindingDraft) => findings.push(toFinding(rule.id, draft.asNote ? 'note' : severity, draft)),
-    });
+    rule.check({ index, config, report: (draft: FindingDraft) => add(rule.id, draft.asNote ? 'note' : severity, draft) });
   }
-  const sorted = dedupe(findings).sort(compareFindings);
+  const outcome = applySuppressions(dedupe(findings), repositories.flatMap((repository) => repository.workflows), { known: new Set(RULES.map((rule) => rule.id)), active });
+  const reported = [...outcome.kept];
+  for (const note of outcome.notes) {
+    const severity = severityOf(note.rule, config, overrides);
+    if (severity === 'off') continue;
+    const finding = toFinding(note.rule, severity, note.draft);
+    identities.set(finding, note.draft.identity);
+    reported.push(finding);
+  }
+  return { index, findings: reported.sort(compareFindings), suppressed: outcome.suppressed.sort(compareFindings), identities };
+}
+
+/** The rules that run in this lint: not off, and not needing GitHub mode where there is none. */
+export function activeRules(config: Config, overrides: Record<string, SeveritySetting>, mode: { github: boolean }): Set<string> {
+  return new Set(RULES.filter((rule) => severityOf(rule.id, config, overrides) !== 'off' && (rule.requires !== 'github' || mode.github)).map((rule) => rule.id));
+}
+
+function severityOf(ruleId: string, config: Config, overrides: Record<string, SeveritySetting>): SeveritySetting {
+  return overrides[ruleId] ?? config.rules[ruleId] ?? RULES.find((rule) => rule.id === ruleId)?.defaultSeverity ?? 'off';
+}
+
+/**
+ * A `config-loosened` finding, at the severity the *base's* config gives that rule (or --rule): a change must not
+ * be able to silence the report of its own config change.
+ */
+function configNote(draft: FindingDraft, choice: ConfigChoice, overrides: Record<string, SeveritySetting>): Finding | undefined {
+  const severity = severityOf('config-loosened', choice.comparison?.base ?? choice.config, overrides);
+  return severity === 'off' ? undefined : toFinding('config-loosened', severity, draft);
+}
+
+/** The JSON report v1; the additive fields (suppressed, summary.suppressed/fixed, base, baseline) only where they apply. */
+function assembleReport(repositories: ScannedRepository[], index: DispatchIndex, findings: Finding[], extra: { suppressed: SuppressedFinding[]; base?: Report['base'] | undefined; baseline?: Report['baseline'] | undefined }): Report {
+  const sorted = [...findings].sort(compareFindings);
+  const suppressed = extra.suppressed.length > 0 ? extra.suppressed : undefined;
+  // Written in key order, so the JSON report stays byte-stable.
   return {
     version: 1,
     tool: { name: 'dispatch-lint', version: packageVersion() },
@@ -202,12 +320,19 @@ export function buildReport(repositories: ScannedRepository[], config: Config, o
       .map((repository) => ({ name: repository.name, source: repository.source, workflows: repository.workflows.length }))
       .sort((a, b) => compareStrings(a.name.toLowerCase(), b.name.toLowerCase())),
     findings: sorted,
+    ...(suppressed ? { suppressed } : {}),
     graph: { edges: index.edges() },
-    summary: {
-      errors: sorted.filter((finding) => finding.severity === 'error').length,
-      warnings: sorted.filter((finding) => finding.severity === 'warning').length,
-      notes: sorted.filter((finding) => finding.severity === 'note').length,
-    },
+    summary: { ...summarize(sorted), ...(suppressed ? { suppressed: suppressed.length } : {}), ...(extra.base ? { fixed: extra.base.fixed.length } : {}) },
+    ...(extra.base ? { base: extra.base } : {}),
+    ...(extra.baseline ? { baseline: extra.baseline } : {}),
+  };
+}
+
+export function summarize(findings: readonly Finding[]): Report['summary'] {
+  return {
+    errors: findings.filter((finding) => finding.severity === 'error').length,
+    warnings: findings.filter((finding) => finding.severity === 'warning').length,
+    notes: findings.filter((finding) => finding.severity === 'note').length,
   };
 }
 
@@ -228,15 +353,4 @@ function dedupe(findings: Finding[]): Finding[] {
     seen.add(key);
     return true;
   });
-}
-
-export function compareFindings(a: Finding, b: Finding): number {
-  return (
-    compareStrings(a.location.repo.toLowerCase(), b.location.repo.toLowerCase()) ||
-    compareStrings(a.location.path, b.location.path) ||
-    a.location.line - b.location.line ||
-    a.location.column - b.location.column ||
-    compareStrings(a.rule, b.rule) ||
-    compareStrings(a.message, b.message)
-  );
 }

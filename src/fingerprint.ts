@@ -42,3 +42,40 @@ export function occurrenceKeys(findings: readonly Pick<Finding, 'fingerprint'>[]
     return `${finding.fingerprint}:${count}`;
   });
 }
+
+/**
+ * "The same finding" before and after a change, matched as multisets of fingerprints (both lists in report order):
+ * with n findings of a fingerprint before and m after, the occurrences after the n-th are `added` (m−n of them) and
+ * the occurrences before after the m-th are `removed`. A finding whose lines merely moved keeps its fingerprint and
+ * its occurrence number, so it is neither.
+ */
+export function compareOccurrences<T extends Pick<Finding, 'fingerprint'>>(before: readonly T[], after: readonly T[]): { added: T[]; removed: T[] } {
+  const beforeKeys = occurrenceKeys(before);
+  const afterKeys = occurrenceKeys(after);
+  const beforeSet = new Set(beforeKeys);
+  const afterSet = new Set(afterKeys);
+  return {
+    added: after.filter((_, index) => !beforeSet.has(afterKeys[index] as string)),
+    removed: before.filter((_, index) => !afterSet.has(beforeKeys[index] as string)),
+  };
+}
+
+/**
+ * Splits findings (in report order) by recorded counts per fingerprint, as a baseline records them: the first
+ * `count` occurrences of a fingerprint are `recorded`, later ones `beyond` (a finding that appears a second time at
+ * a new place is new even when one like it is recorded). `unused` is what is left of each count.
+ */
+export function withinCounts<T extends Pick<Finding, 'fingerprint'>>(findings: readonly T[], counts: ReadonlyMap<string, number>): { recorded: T[]; beyond: T[]; unused: Map<string, number> } {
+  const left = new Map(counts);
+  const recorded: T[] = [];
+  const beyond: T[] = [];
+  for (const finding of findings) {
+    const remaining = left.get(finding.fingerprint) ?? 0;
+    if (remaining > 0) {
+      recorded.push(finding);
+      left.set(finding.fingerprint, remaining - 1);
+    } else beyond.push(finding);
+  }
+  for (const [key, count] of left) if (count === 0) left.delete(key);
+  return { recorded, beyond, unused: left };
+}

@@ -2,6 +2,7 @@
  * The facts dispatch-lint extracts from workflow files, and the findings its rules report.
  * Everything here is plain data (no classes, no functions) so facts can cross a worker-thread boundary.
  */
+import type { FileSuppressions } from './suppressions.js';
 
 export type Severity = 'error' | 'warning' | 'note';
 export type SeveritySetting = Severity | 'off';
@@ -240,6 +241,8 @@ export interface WorkflowFacts {
   syntaxErrors: { message: string; position: Position }[];
   /** Things worth a note that no rule owns, such as a script the extractor could not parse. */
   notes: { message: string; position: Position }[];
+  /** The file's `# dispatch-lint-disable...` comments (src/suppressions.ts), read with its text, not by extraction. */
+  suppressions?: FileSuppressions;
 }
 
 export interface RelatedLocation {
@@ -258,6 +261,27 @@ export interface Finding {
   related?: RelatedLocation[];
   /** Stable across line shifts and unrelated edits (src/fingerprint.ts): what baselines and SARIF match on. */
   fingerprint: string;
+}
+
+/** Why a finding is not reported: an inline comment silenced it, for the reason it gives. */
+export interface Suppression {
+  kind: 'next-line' | 'file';
+  reason: string;
+  /** The comment. */
+  location: { repo: string; path: string; line: number; column: number };
+}
+
+export interface SuppressedFinding extends Finding {
+  suppression: Suppression;
+}
+
+/** One entry of a baseline file (src/baseline.ts): how many findings of one fingerprint it records. */
+export interface BaselineEntry {
+  repo: string;
+  path: string;
+  rule: string;
+  fingerprint: string;
+  count: number;
 }
 
 export type EdgeStatus = 'ok' | 'no-listener' | 'unresolved' | 'external';
@@ -282,6 +306,16 @@ export interface Report {
   tool: { name: string; version: string };
   repos: RepoSummary[];
   findings: Finding[];
+  /** Findings silenced by an inline suppression comment, with its reason; present only when there are some. */
+  suppressed?: SuppressedFinding[];
   graph: { edges: Edge[] };
-  summary: { errors: number; warnings: number; notes: number };
+  /**
+   * Counts of `findings` by severity; `suppressed` is the length of `suppressed` (when present), `fixed` the
+   * length of `base.fixed` (with --base).
+   */
+  summary: { errors: number; warnings: number; notes: number; suppressed?: number; fixed?: number };
+  /** --base: the revision the change is compared with, and the findings there that the change fixes (at their base locations). */
+  base?: { ref: string; fixed: Finding[] };
+  /** --baseline: how many findings the baseline file accounted for, and its entries that matched nothing (to prune). */
+  baseline?: { file: string; matched: number; unmatched: BaselineEntry[] };
 }

@@ -34,8 +34,11 @@ export interface Rule {
   defaultSeverity: Severity;
   /** One line: what the rule reports. */
   description: string;
-  /** 'github': the rule needs facts only GitHub mode gathers (secret names); local lints never report it. */
-  requires?: 'github';
+  /**
+   * 'github': the rule needs facts only GitHub mode gathers (secret names); local lints never report it.
+   * 'base': it compares the change with `--base REF`; other lints never report it.
+   */
+  requires?: 'github' | 'base';
   check(context: RuleContext): void;
 }
 

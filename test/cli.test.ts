@@ -74,6 +74,46 @@ describe('exit status', () => {
   });
 });
 
+describe('--max-warnings and --quiet (ESLint semantics)', () => {
+  // market-data-pending: 1 error (event-without-listener) and 2 warnings (token-secret-drift).
+  const warningsOnly = [pending, '--rule', 'event-without-listener=off'];
+
+  it('--max-warnings N: exit 1 above N warnings, 0 at N; -1 means no limit; notes never count', () => {
+    const over = runCli([...warningsOnly, '--max-warnings', '1']);
+    expect(over.status).toBe(1);
+    expect(over.stderr).toBe('dispatch-lint: 2 warnings, more than --max-warnings 1\n');
+    expect(runCli([...warningsOnly, '--max-warnings', '2']).status).toBe(0);
+    // parseArgs reads a value starting with '-' only in the --option=value form.
+    expect(runCli([...warningsOnly, '--max-warnings=-1']).status).toBe(0);
+    expect(runCli([...warningsOnly]).status).toBe(0);
+    expect(runCli(['fixtures/rules/unknown-target-repo/fail/acme', '--max-warnings', '0']).status).toBe(0);
+  });
+
+  it('errors fail the run whatever --max-warnings allows', () => {
+    const run = runCli([pending, '--max-warnings', '10']);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe('');
+  });
+
+  it('--quiet: warnings and notes are neither reported nor counted toward --max-warnings', () => {
+    const quiet = runCli([...warningsOnly, '--quiet', '--max-warnings', '0']);
+    expect(quiet.status).toBe(0);
+    expect(quiet.stdout).toBe('6 repositories, 12 workflows: no problems\n');
+    const report = JSON.parse(runCli([pending, '--quiet', '--max-warnings', '0', '--format', 'json']).stdout) as { findings: { severity: string }[]; summary: unknown };
+    expect(report.findings.map((finding) => finding.severity)).toEqual(['error']);
+    expect(report.summary).toEqual({ errors: 1, warnings: 0, notes: 0 });
+    expect(runCli([pending, '--quiet']).status).toBe(1);
+  });
+
+  it('rejects a --max-warnings that is not a whole number of at least -1', () => {
+    for (const value of ['x', '-2', '1.5', '']) {
+      const run = runCli([fixed, `--max-warnings=${value}`]);
+      expect(run.status).toBe(2);
+      expect(run.stderr).toBe(`dispatch-lint: --max-warnings expects a whole number (or -1 for no limit), got '${value}'\n`);
+    }
+  });
+});
+
 describe('output', () => {
   it('json is byte-identical across runs and matches the stored report', () => {
     const first = runCli([pending, '--format', 'json']).stdout;

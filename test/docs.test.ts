@@ -12,11 +12,14 @@ import { lint } from '../src/engine.js';
 import { docsPath } from '../src/rule.js';
 import { RULES } from '../rules/index.js';
 import { startFakeGitHub, type FakeOrg } from './support/fake-github.js';
+import { gitFolder } from './support/git.js';
 import { projectRoot } from './support/lint.js';
 
 interface Example {
   files: Map<string, string>;
   config?: string;
+  /** For --base rules: `### \`.dispatch-lint.yml\` at the base` is the config committed as the base. */
+  baseConfig?: string;
   /** For GitHub-mode rules: `### \`github.yml\`` declares the secret names GitHub has (`repos: {owner/name: [..]}`). */
   github?: string;
 }
@@ -28,10 +31,11 @@ export function exampleOf(markdown: string, section: string): Example {
   const next = markdown.indexOf('\n## ', start + 1);
   const body = markdown.slice(start, next < 0 ? undefined : next);
   const example: Example = { files: new Map() };
-  const file = /^### `([^`]+)`\s*\n+```ya?ml\n([\s\S]*?)^```\s*$/gm;
+  const file = /^### `([^`]+)`( at the base)?\s*\n+```ya?ml\n([\s\S]*?)^```\s*$/gm;
   for (let match = file.exec(body); match; match = file.exec(body)) {
-    const [, path, text] = match as unknown as [string, string, string];
-    if (path === '.dispatch-lint.yml') example.config = text;
+    const [, path, atBase, text] = match as unknown as [string, string, string | undefined, string];
+    if (path === '.dispatch-lint.yml' && atBase) example.baseConfig = text;
+    else if (path === '.dispatch-lint.yml') example.config = text;
     else if (path === 'github.yml') example.github = text;
     else example.files.set(path, text);
   }
@@ -89,6 +93,18 @@ async function rulesReported(example: Example): Promise<string[]> {
   return [...new Set(result.report.findings.map((finding) => finding.rule))].sort();
 }
 
+/** For --base rules: the files and the base config committed as `main`, then the head config written, linted with --base main. */
+async function rulesReportedAgainstBase(example: Example): Promise<string[]> {
+  const files: Record<string, string> = Object.fromEntries(example.files);
+  if (example.baseConfig !== undefined) files['.dispatch-lint.yml'] = example.baseConfig;
+  const repo = gitFolder(files);
+  repo.write({ '.dispatch-lint.yml': example.config ?? null });
+  const owners = [...new Set([...example.files.keys()].map((path) => path.split('/')[0] as string))];
+  const result = await lint({ paths: owners.map((owner) => join(repo.root, owner)), cwd: repo.root, workers: 0, base: { ref: 'main' } });
+  expect(result.scanErrors).toEqual([]);
+  return [...new Set(result.report.findings.map((finding) => finding.rule))].sort();
+}
+
 describe('rule docs', () => {
   for (const rule of RULES) {
     describe(rule.id, () => {
@@ -107,7 +123,7 @@ describe('rule docs', () => {
       it('its failing example reports exactly this rule; its passing example does not', async () => {
         if (!existsSync(page)) return;
         const markdown = readFileSync(page, 'utf8');
-        const lintExample = rule.requires === 'github' ? rulesReportedThroughGitHub : rulesReported;
+        const lintExample = rule.requires === 'github' ? rulesReportedThroughGitHub : rule.requires === 'base' ? rulesReportedAgainstBase : rulesReported;
         expect(await lintExample(exampleOf(markdown, 'Failing example'))).toEqual([rule.id]);
         expect(await lintExample(exampleOf(markdown, 'Passing example'))).not.toContain(rule.id);
       });

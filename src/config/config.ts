@@ -59,6 +59,11 @@ export function loadConfig(file: string): Config {
   } catch (error) {
     throw new ConfigError(`${file}: cannot read the config file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
+  return configFromText(text, file);
+}
+
+/** A config file's text as it is somewhere else than on disk (at a git revision, for --base), named `file`. */
+export function configFromText(text: string, file: string): Config {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   const yamlError = doc.errors[0];

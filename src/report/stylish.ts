@@ -29,13 +29,24 @@ export function formatStylish(report: Report, options: StylishOptions): string {
   }
   const { errors, warnings, notes } = report.summary;
   const total = errors + warnings + notes;
+  const context = summaryContext(report);
   if (total === 0) {
-    lines.push(`${plural(report.repos.length, 'repository', 'repositories')}, ${plural(report.repos.reduce((sum, repo) => sum + repo.workflows, 0), 'workflow')}: no problems`);
+    lines.push(`${plural(report.repos.length, 'repository', 'repositories')}, ${plural(report.repos.reduce((sum, repo) => sum + repo.workflows, 0), 'workflow')}: no ${report.base ? 'new ' : ''}problems${context}`);
   } else {
     const mark = errors > 0 ? c.red(c.bold('✖')) : warnings > 0 ? c.yellow(c.bold('⚠')) : c.blue(c.bold('ℹ'));
-    lines.push('', `${mark} ${c.bold(`${plural(total, 'problem')} (${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${plural(notes, 'note')})`)} in ${plural(report.repos.length, 'repository', 'repositories')}`);
+    lines.push('', `${mark} ${c.bold(`${plural(total, report.base ? 'new problem' : 'problem', report.base ? 'new problems' : 'problems')} (${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${plural(notes, 'note')})`)} in ${plural(report.repos.length, 'repository', 'repositories')}${context}`);
   }
   return `${lines.join('\n').replace(/^\n/, '')}\n`;
+}
+
+/** " against origin/main; the change fixes 1 (2 suppressed, 3 in the baseline)", or nothing. */
+function summaryContext(report: Report): string {
+  const parts: string[] = [];
+  if (report.base) parts.push(`against ${report.base.ref}; the change fixes ${report.base.fixed.length}`);
+  const aside: string[] = [];
+  if (report.summary.suppressed) aside.push(`${report.summary.suppressed} suppressed`);
+  if (report.baseline && report.baseline.matched > 0) aside.push(`${report.baseline.matched} in the baseline`);
+  return `${parts.length > 0 ? ` ${parts.join('')}` : ''}${aside.length > 0 ? ` (${aside.join(', ')})` : ''}`;
 }
 
 function fileLabel(finding: Finding, options: StylishOptions): string {

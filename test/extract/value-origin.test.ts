@@ -55,7 +55,7 @@ ${script.split('\n').map((line) => `          ${line}`).join('\n')}
           client-payload: '{"message": "\${{ steps.commit.outputs.message }}", "sha": "\${{ steps.commit.outputs.sha }}"}'
 `,
     }).sends[0]?.payload;
-  const origins = (payload: ReturnType<typeof sender>) => (payload?.kind === 'object' ? payload.fields.map((field) => [field.path[0], field.origin?.trust, field.origin?.source]) : payload);
+  const origins = (payload: ReturnType<typeof sender>): (string | undefined)[][] => (payload?.kind === 'object' ? payload.fields.map((field) => [field.path[0], field.origin?.trust, field.origin?.source]) : [[payload?.kind]]);
 
   it('a commit message read by git log is outsider text; a SHA from git rev-parse is not', () => {
     expect(origins(sender('MSG=$(git log -1 --pretty=%s)\necho "message=$MSG" >> "$GITHUB_OUTPUT"\necho "sha=$(git rev-parse HEAD)" >> "$GITHUB_OUTPUT"'))).toEqual([
