@@ -3,11 +3,14 @@ import type { Rule } from '../src/rule.js';
 import { appTokenScope } from './app-token-scope.js';
 import { configLoosened } from './config-loosened.js';
 import { crossRepoGithubToken } from './cross-repo-github-token.js';
+import { deadDispatch } from './dead-dispatch.js';
 import { dispatchCycle } from './dispatch-cycle.js';
 import { eventTypeInvalid } from './event-type-invalid.js';
 import { eventWithoutListener } from './event-without-listener.js';
 import { forkSecretDispatch } from './fork-secret-dispatch.js';
 import { githubTokenPermissions } from './github-token-permissions.js';
+import { inputNotDeclared } from './input-not-declared.js';
+import { inputUnused } from './input-unused.js';
 import { listenerTypesInvalid } from './listener-types-invalid.js';
 import { listenerWithoutSender } from './listener-without-sender.js';
 import { payloadFieldMissing } from './payload-field-missing.js';
@@ -33,6 +36,8 @@ export const RULES: readonly Rule[] = [
   listenerWithoutSender,
   workflowDispatchTarget,
   workflowDispatchInputs,
+  inputNotDeclared,
+  inputUnused,
   payloadFieldMissing,
   payloadFieldUnread,
   payloadTypeMismatch,
@@ -42,6 +47,7 @@ export const RULES: readonly Rule[] = [
   appTokenScope,
   forkSecretDispatch,
   dispatchCycle,
+  deadDispatch,
   payloadNotObject,
   payloadTooManyProperties,
   eventTypeInvalid,

@@ -24,13 +24,24 @@ export const workflowDispatchTarget: Rule = {
       if (!workflow) {
         const candidates = (repository?.workflows ?? []).flatMap((candidate) => [baseName(candidate.path), ...(byName && candidate.name ? [candidate.name] : [])]);
         const nearest = suggest(id, candidates);
+        const suggested = nearest === undefined ? undefined : index.findWorkflow(target, nearest, byName);
+        const stubNote = suggested?.alwaysFails && !send.ref ? `, a stub that fails unless dispatched with the ref of its real copy (give ref:)` : '';
         const missing = byName
           ? `${targetName} has no workflow with that file name or \`name:\`, so the dispatch fails`
           : `${targetName} has no workflow file '${id}' (the REST API finds workflows by file name or id, not by \`name:\`), so GitHub answers 404`;
         report({
           location: locate(send, send.workflow.position),
           identity: ['missing', target.toLowerCase(), id],
-          message: `${send.repo} dispatches workflow '${id}', but ${missing}${nearest ? `; did you mean '${nearest}'?` : ''}`,
+          message: `${send.repo} dispatches workflow '${id}', but ${missing}${nearest ? `; did you mean '${nearest}'${stubNote}?` : ''}`,
+        });
+        continue;
+      }
+      if (workflow.workflowDispatch && workflow.alwaysFails && !send.ref) {
+        report({
+          location: locate(send, send.workflow.position),
+          identity: ['stub', target.toLowerCase(), id],
+          message: `${send.repo} dispatches workflow '${id}' in ${targetName} with no ref, so it runs the copy on the default branch, and there every job of ${workflow.path} fails (a registration stub for a copy on another branch; give ref: that branch)`,
+          related: [relate(workflow, workflow.alwaysFails, 'fails here')],
         });
         continue;
       }

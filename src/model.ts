@@ -144,10 +144,17 @@ export interface Send {
   environment?: string | null;
 }
 
-/** From `if:` conditions: the only event names a step may run on, and the ones it may not. */
+/** What `github.ref` is: a branch (`refs/heads/`), a tag (`refs/tags/`), or a pull request's merge ref (`refs/pull/`). */
+export type RefKind = 'branch' | 'tag' | 'pull';
+
+/** From `if:` conditions: the only event names a step may run on, the ones it may not, and the kind of ref it needs. */
 export interface EventConstraint {
   only?: string[];
   not: string[];
+  /** The `if:` holds only when github.ref is of one of these kinds (`github.ref == 'refs/heads/main'`: branch). */
+  refKinds?: RefKind[];
+  /** The condition that sets refKinds, as written, for messages. */
+  refCondition?: string;
 }
 
 export interface PermissionsFacts {
@@ -203,6 +210,13 @@ export interface WorkflowInput {
   position: Position;
 }
 
+/** A read of `inputs.NAME` / `github.event.inputs.NAME`; without a name, a use that may read any input. */
+export interface InputRead {
+  name?: string;
+  via?: 'inputs' | 'github.event.inputs';
+  position: Position;
+}
+
 export interface WorkflowDispatchListener {
   position: Position;
   inputs: WorkflowInput[];
@@ -218,10 +232,24 @@ export interface WorkflowFacts {
   name?: string;
   /** Every event name under `on:`, lower-case. */
   triggers: string[];
+  /**
+   * The kinds of github.ref each trigger can run with, where `on:` shows it (`push` with only `tags:` runs on tags
+   * alone; `release` on tags; `pull_request` on its merge ref; `schedule` on the default branch). Absent: any.
+   */
+  triggerRefKinds?: Record<string, RefKind[]>;
   /** The `on:` key, for findings about the workflow's triggers as a whole. */
   onPosition?: Position;
   repositoryDispatch?: RepositoryDispatchListener;
   workflowDispatch?: WorkflowDispatchListener;
+  /** `on.workflow_call` and the inputs it declares (a reusable workflow's inputs come from its caller's `with:`). */
+  workflowCall?: WorkflowDispatchListener;
+  /** Reads of `inputs.*` / `github.event.inputs.*`, where the file mentions inputs at all. */
+  inputReads?: InputRead[];
+  /**
+   * Every job of the workflow ends in an unconditional `exit 1`: a registration stub kept on the default branch
+   * so that a copy on another branch stays dispatchable (GitHub takes the file at the dispatch's `ref`).
+   */
+  alwaysFails?: Position;
   sends: Send[];
   payloadReads: PayloadRead[];
   /**
@@ -284,7 +312,8 @@ export interface BaselineEntry {
   count: number;
 }
 
-export type EdgeStatus = 'ok' | 'no-listener' | 'unresolved' | 'external';
+/** `dead`: the send's `if:` can never hold on its workflow's triggers (dead-dispatch), so the edge carries nothing. */
+export type EdgeStatus = 'ok' | 'no-listener' | 'unresolved' | 'external' | 'dead';
 
 export interface Edge {
   from: string;

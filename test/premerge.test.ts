@@ -165,7 +165,9 @@ jobs:
   deploy:
     runs-on: ubuntu-latest
     steps:
-      - run: ./deploy.sh
+      - run: ./deploy.sh "$INPUTS"
+        env:
+          INPUTS: \${{ toJSON(inputs) }}
 `;
     const repo = gitFolder({
       'acme/api/.github/workflows/release.yml': dispatcher('-f version=1 -f dry_run=true'),

@@ -11,7 +11,7 @@ import { CORE_SCHEMA, load } from 'js-yaml';
 import type { Position, WorkflowFacts } from '../model.js';
 
 const RELEVANT =
-  /repository.?dispatch|client_payload|dispatches|workflow\s+run|github-script|workflow-dispatch|dispatch-workflow|dispatch-action|return-dispatch|trigger-workflow|GITHUB_EVENT_PATH|createDispatchEvent|createWorkflowDispatch|github\.event\.inputs/i;
+  /repository.?dispatch|client_payload|dispatches|workflow\s+run|github-script|workflow-dispatch|dispatch-workflow|dispatch-action|return-dispatch|trigger-workflow|GITHUB_EVENT_PATH|createDispatchEvent|createWorkflowDispatch|github\.event\.inputs|\binputs\b|workflow_call/i;
 
 /** Only what matches this can be a top-level `on:` key: a line starting at column 1 is a top-level key. */
 const TOP_LEVEL_ON = /^(?:on|"on"|'on'|true)[ \t]*:/m;
@@ -41,6 +41,8 @@ export function quietFileFacts(facts: WorkflowFacts, text: string): WorkflowFact
   const onPosition = positionOfMatch(text, onKey.index, onKey[0].replace(/[ \t]*:$/, '').length);
   let manualPosition: Position | undefined;
   if (triggers.includes('workflow_dispatch')) {
+    // A dispatchable workflow whose jobs may all fail at once is a stub the full parse must recognise.
+    if (/\bexit\s+[1-9]/.test(text)) return undefined;
     const offset = onlyTriggerMention(text, onKey.index + onKey[0].length);
     if (offset === undefined) return undefined;
     manualPosition = positionOfMatch(text, offset, 'workflow_dispatch'.length);

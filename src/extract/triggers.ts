@@ -3,14 +3,16 @@
  * into the list of triggers and the two dispatch listeners.
  */
 import { isMap, isPair, isScalar, isSeq, Pair, Scalar, YAMLMap, type Node } from 'yaml';
-import type { ListenedType, Position, RepositoryDispatchListener, WorkflowDispatchListener, WorkflowInput } from '../model.js';
+import type { ListenedType, Position, RefKind, RepositoryDispatchListener, WorkflowDispatchListener, WorkflowInput } from '../model.js';
 import type { SourceFile } from '../yaml/source.js';
 
 export interface TriggerFacts {
   triggers: string[];
+  triggerRefKinds: Record<string, RefKind[]>;
   onPosition?: Position;
   repositoryDispatch?: RepositoryDispatchListener;
   workflowDispatch?: WorkflowDispatchListener;
+  workflowCall?: WorkflowDispatchListener;
   listenerProblems: { message: string; position: Position }[];
   /** A shape GitHub rejects outright (workflow-syntax). */
   syntaxErrors: { message: string; position: Position }[];
@@ -31,7 +33,7 @@ export function findOnPair(root: YAMLMap): Pair | undefined {
 }
 
 export function readTriggers(root: YAMLMap, source: SourceFile): TriggerFacts {
-  const facts: TriggerFacts = { triggers: [], listenerProblems: [], syntaxErrors: [] };
+  const facts: TriggerFacts = { triggers: [], triggerRefKinds: {}, listenerProblems: [], syntaxErrors: [] };
   const onPair = findOnPair(root);
   if (!onPair) {
     facts.syntaxErrors.push({ message: 'the workflow has no `on:` key, so no event can start it', position: source.positionOfOffsets(0, 0) });
@@ -77,6 +79,8 @@ export function readTriggers(root: YAMLMap, source: SourceFile): TriggerFacts {
       continue;
     }
     facts.triggers.push(name);
+    const kinds = refKindsOf(name, entry.value);
+    if (kinds) facts.triggerRefKinds[name] = kinds;
     if (name !== entry.name && (name === 'repository_dispatch' || name === 'workflow_dispatch')) {
       facts.listenerProblems.push({
         message: `event names are lower case: GitHub's workflow schema rejects \`${entry.name}\` ("Unexpected value '${entry.name}'"); write \`${name}\``,
@@ -96,8 +100,37 @@ export function readTriggers(root: YAMLMap, source: SourceFile): TriggerFacts {
     const position = source.positionOf(entry.keyNode);
     if (name === 'repository_dispatch') facts.repositoryDispatch = readRepositoryDispatch(entry.value, position, source, facts.listenerProblems);
     if (name === 'workflow_dispatch') facts.workflowDispatch = readWorkflowDispatch(entry.value, position, source);
+    // workflow_call declares inputs the same way (its `type` is required and `secrets:` sit beside them).
+    if (name === 'workflow_call') facts.workflowCall = readWorkflowDispatch(entry.value, position, source);
   }
   return facts;
+}
+
+/** Events that run on the default branch: GITHUB_REF is its ref (docs: events that trigger workflows). */
+const DEFAULT_BRANCH_EVENTS = new Set([
+  'schedule', 'repository_dispatch', 'workflow_run', 'issues', 'issue_comment', 'discussion', 'discussion_comment',
+  'label', 'milestone', 'watch', 'fork', 'gollum', 'page_build', 'public', 'status', 'check_run', 'check_suite',
+  'branch_protection_rule', 'project', 'project_card', 'project_column', 'pull_request_target', 'merge_group',
+]);
+
+/**
+ * The kinds of github.ref a trigger runs with, or undefined where `on:` does not show it. `push` with only
+ * `tags`/`tags-ignore` runs on tags alone and with only `branches`/`branches-ignore` on branches alone ("If you define
+ * only tags/tags-ignore or only branches/branches-ignore, the workflow won't run for events affecting the undefined
+ * Git ref", docs: workflow syntax, on.push).
+ */
+function refKindsOf(event: string, config: Node | null): RefKind[] | undefined {
+  if (event === 'pull_request') return ['pull'];
+  if (event === 'release') return ['tag'];
+  if (DEFAULT_BRANCH_EVENTS.has(event)) return ['branch'];
+  if (event !== 'push') return undefined;
+  if (!isMap(config)) return ['branch', 'tag'];
+  const has = (key: string) => config.items.some((pair) => isScalar(pair.key) && pair.key.value === key);
+  const tags = has('tags') || has('tags-ignore');
+  const branches = has('branches') || has('branches-ignore');
+  if (tags && !branches) return ['tag'];
+  if (branches && !tags) return ['branch'];
+  return ['branch', 'tag'];
 }
 
 function isEmpty(node: Node | null): boolean {

@@ -21,6 +21,7 @@ import { sendersOfStep, type StepSenders } from './senders/from-step.js';
 import type { ValueRef } from './senders/spec.js';
 import type { Expr } from '@actions/expressions';
 import { eventConstraintOf } from './conditions.js';
+import { inputReadsOf } from './input-reads.js';
 import { isQuiet, quietFileFacts } from './quiet-file.js';
 import { describeNode, readTriggers } from './triggers.js';
 
@@ -149,13 +150,43 @@ function extractFacts(file: WorkflowInputFile, options: ExtractOptions): Workflo
   facts.syntaxErrors.push(...triggers.syntaxErrors);
   if (triggers.repositoryDispatch) facts.repositoryDispatch = triggers.repositoryDispatch;
   if (triggers.workflowDispatch) facts.workflowDispatch = triggers.workflowDispatch;
+  if (triggers.workflowCall) facts.workflowCall = triggers.workflowCall;
+  if (/\binputs\b/.test(file.text)) facts.inputReads = inputReadsOf(root, source);
+  const stub = facts.workflowDispatch && /\bexit\s+[1-9]/.test(file.text) ? failingStep(root, source) : undefined;
+  if (stub) facts.alwaysFails = stub;
 
   const wantSends = SENDER_HINT.test(file.text);
   const wantReads = file.text.includes('client_payload') || (facts.repositoryDispatch !== undefined && /github\.event|GITHUB_EVENT_PATH|toJSON\(\s*github\s*\)/i.test(file.text));
   const wantInjections = /github\.event\.(?:client_payload|inputs)|\binputs\b/i.test(file.text);
   if (!wantSends && !wantReads && !wantInjections) return facts;
   new WorkflowWalker(file, root, source, facts, options, wantSends, wantReads, wantInjections).walk();
+  // Only a sender's `if:` is weighed against them (dead-dispatch).
+  if (facts.sends.length > 0 && Object.keys(triggers.triggerRefKinds).length > 0) facts.triggerRefKinds = triggers.triggerRefKinds;
   return facts;
+}
+
+/**
+ * Where every job ends unconditionally in `exit N` (N not 0), the first such step: such a workflow does nothing but
+ * fail. Only plain jobs count: any `if:`, `continue-on-error` or reusable-workflow job makes it undecided.
+ */
+function failingStep(root: YAMLMap, source: SourceFile): Position | undefined {
+  const jobs = mapAt(root, 'jobs')?.items ?? [];
+  let first: Position | undefined;
+  for (const pair of jobs) {
+    const job = pair.value;
+    if (!isMap(job) || job.has('if') || job.has('uses') || job.has('continue-on-error')) return undefined;
+    const steps = seqAt(job, 'steps') ?? [];
+    const failing = steps.find((step) => {
+      if (!isMap(step) || step.has('if') || step.has('continue-on-error')) return false;
+      const run = scalarAt(step, 'run')?.value;
+      if (typeof run !== 'string') return false;
+      const last = run.split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#')).pop();
+      return last !== undefined && /^exit\s+[1-9]\d*$/.test(last);
+    });
+    if (!isMap(failing)) return undefined;
+    first ??= source.positionOf(scalarAt(failing, 'run'));
+  }
+  return first;
 }
 
 /** The first node found below `root` at more than `limit` levels of nesting, without recursion. */
@@ -348,7 +379,8 @@ class WorkflowWalker {
             inputTypes: this.inputTypes,
           };
           if (permissions) context.permissions = permissions;
-          const events = eventConstraintOf([scalarAt(job, 'if'), scalarAt(step, 'if')].flatMap((condition) => parsedCondition(condition)));
+          const conditionScalars = [scalarAt(job, 'if'), scalarAt(step, 'if')];
+          const events = eventConstraintOf(conditionScalars.flatMap((condition) => parsedCondition(condition)), conditionScalars.flatMap((condition) => conditionText(condition) ?? []));
           if (events) context.events = events;
           if (environment !== undefined) context.environment = environment;
           if (combination) context.matrix = combination;

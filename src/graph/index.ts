@@ -4,6 +4,7 @@
  */
 import type { Edge, EdgeStatus, RepoSummary, Send, WorkflowFacts } from '../model.js';
 import type { SecretScope } from '../sources/github/secrets.js';
+import { canRunOnAnyTrigger } from '../extract/conditions.js';
 
 export interface ScannedRepository {
   name: string;
@@ -103,6 +104,8 @@ export class DispatchIndex {
   }
 
   edgeStatus(send: Send): EdgeStatus {
+    const sender = this.workflowOf(send);
+    if (sender && !canRunOnAnyTrigger(send.events, sender.triggers, sender.triggerRefKinds)) return 'dead';
     const target = send.target.value;
     const name = send.kind === 'repository_dispatch' ? send.eventType?.value : send.workflow?.value;
     if (target === undefined || name === undefined) return 'unresolved';

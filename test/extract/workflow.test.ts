@@ -187,7 +187,12 @@ jobs:
     const [send] = facts.sends;
     expect(send?.permissions).toEqual({ level: 'workflow', scopes: { contents: 'read' }, position: { line: 2, column: 1, endLine: 2, endColumn: 12 } });
     expect(send?.conditions).toEqual(["github.event_name == 'schedule' || github.event_name == 'push'", "startsWith(github.ref, 'refs/tags/') && github.event_name != 'push'"]);
-    expect(send?.events).toEqual({ only: ['schedule', 'push'], not: ['merge_group', 'pull_request', 'pull_request_target', 'push'] });
+    expect(send?.events).toEqual({
+      only: ['schedule', 'push'],
+      not: ['merge_group', 'pull_request', 'pull_request_target', 'push'],
+      refKinds: ['tag'],
+      refCondition: "startsWith(github.ref, 'refs/tags/') && github.event_name != 'push'",
+    });
   });
 
   it('types strings that spell booleans or numbers, including typed inputs', () => {
