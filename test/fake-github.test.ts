@@ -433,6 +433,13 @@ describe('faults', () => {
   const graphqlPost = (query: string) =>
     fetch(`${fake.url}/graphql`, { method: 'POST', headers: { authorization: `bearer ${TOKEN}` }, body: JSON.stringify({ query }) });
 
+  it('unauthenticated: 401 as github.com answers an anonymous GraphQL request', async () => {
+    fake.addFault({ match: (request) => request.path === '/graphql', kind: 'unauthenticated', times: 1 });
+    const answer = await graphqlPost('{ viewer { login } }');
+    expect(answer.status).toBe(401);
+    expect(await answer.json()).toMatchObject({ message: 'This endpoint requires you to be authenticated.' });
+  });
+
   it('non-json: 200 with an HTML sign-in page; graphql-errors: 200 with errors and no data', async () => {
     fake.addFault({ match: onApi, kind: 'non-json', times: 1 });
     const page = await get('/repos/acme/api');

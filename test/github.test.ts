@@ -282,14 +282,25 @@ describe('GitHub mode: answers that are not what the API promises', () => {
     expect(fake?.requests).toHaveLength(1);
   });
 
-  it('a token-less run reads anonymously, says so, and exits 2 naming what it could not read', async () => {
+  it('a token-less run reads anonymously through REST (github.com\'s GraphQL needs a token), and says so', async () => {
+    fake = await startFakeGitHub({ orgs: [pendingOrg()] }); // no token required, as for public repositories
+    fake.addFault({ kind: 'unauthenticated', match: (request) => request.path === '/graphql' });
+    const run = await lintGitHub(['--github', 'market-data-pending', '--rule', 'secret-not-defined=off'], { GITHUB_TOKEN: '' }).run();
+    expect(run.stderr).toBe('dispatch-lint: note: no GITHUB_TOKEN or GH_TOKEN; reading GitHub without a token (low rate limit, public repositories only)\n');
+    expect(run.status).toBe(1);
+    const local = await runCliAsync([pendingFolder, '--format', 'json']);
+    expect(comparable(run.stdout)).toEqual(comparable(local.stdout));
+    expect(fake.tokensSeen).toEqual([]);
+  });
+
+  it('a token-less run against an API that needs a token exits 2, naming what it could not read', async () => {
     await serve([pendingOrg()]);
     const run = await lintGitHub(['--github', 'market-data-pending'], { GITHUB_TOKEN: '' }).run();
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('dispatch-lint: note: no GITHUB_TOKEN or GH_TOKEN; reading GitHub without a token');
-    expect(problemLines(run.stderr)[0]).toBe(
-      'dispatch-lint: market-data-pending: could not list its repositories (POST /graphql, page 1 of the repository listing, answered HTTP 401: Bad credentials); set GITHUB_TOKEN or GH_TOKEN: this API needs a token',
-    );
+    expect(problemLines(run.stderr)).toEqual([
+      'dispatch-lint: market-data-pending: could not list its repositories (GET /orgs/market-data-pending/repos answered HTTP 401: Bad credentials); set GITHUB_TOKEN or GH_TOKEN: this API needs a token',
+    ]);
   });
 });
 

@@ -41,8 +41,8 @@ export interface Fault {
   match: (request: { method: string; path: string; graphql?: string }) => boolean;
   /**
    * What goes wrong. Answers instead of the genuine one: the rate limits, `server-error` (a 502 HTML page),
-   * `timeout` (never answers), `malformed-body` (truncated JSON), `not-found`, `forbidden`, `non-json` (200 with a
-   * proxy's HTML sign-in page), `graphql-errors` (200 with `errors` and no data), `echo-token` (an error whose
+   * `timeout` (never answers), `malformed-body` (truncated JSON), `not-found`, `forbidden`, `unauthenticated` (401,
+   * what github.com answers an anonymous GraphQL request), `non-json` (200 with a proxy's HTML sign-in page), `graphql-errors` (200 with `errors` and no data), `echo-token` (an error whose
    * message quotes the credential received: REST 422, GraphQL 200 with `errors`).
    * Changes the genuine answer: `repeat-cursor` (every page says there is a next one, at the same cursor or URL),
    * `endless-pages` (every page says there is a next one, always a new cursor or page number), `corrupt-blob`
@@ -57,6 +57,7 @@ export interface Fault {
     | 'malformed-body'
     | 'not-found'
     | 'forbidden'
+    | 'unauthenticated'
     | 'non-json'
     | 'graphql-errors'
     | 'echo-token'
@@ -754,6 +755,8 @@ function faultReply(fault: Fault, hit: number, context: { credential: string; gr
       return notFound();
     case 'forbidden':
       return { status: 403, body: { message: 'Resource not accessible by integration', documentation_url: DOCS } };
+    case 'unauthenticated':
+      return { status: 401, body: { message: 'This endpoint requires you to be authenticated.', documentation_url: 'https://docs.github.com/graphql/guides/forming-calls-with-graphql#authenticating-with-graphql' } };
     case 'non-json':
       return { status: 200, body: SIGN_IN_PAGE, headers: { 'content-type': 'text/html; charset=utf-8' } };
     case 'graphql-errors':

@@ -159,7 +159,7 @@ export async function scanGitHub(options: GitHubScanOptions): Promise<GitHubScan
     try {
       await (useRest ? listWithRest(options, target, onPage, state) : listWithGraphql(options, target, onPage));
     } catch (error) {
-      if (!useRest && graphqlUnavailable(error instanceof During ? error.inner : error)) {
+      if (!useRest && graphqlUnavailable(error instanceof During ? error.inner : error, client.faultContext.token !== undefined)) {
         useRest = true;
         try {
           await listWithRest(options, target, onPage, state);
@@ -457,8 +457,11 @@ async function fetchBlobsWithRest(options: GitHubScanOptions, missing: BlobReque
 
 // ---------------------------------------------------------------- faults
 
-/** GraphQL is missing (404 on /graphql) or refused as a feature, not because of the query. */
-function graphqlUnavailable(error: unknown): boolean {
+/**
+ * GraphQL is missing (404 on /graphql) or refused as a feature, not because of the query; or, without a token,
+ * refused outright: github.com's GraphQL API needs a token (401), while REST serves public repositories to anyone.
+ */
+function graphqlUnavailable(error: unknown, withToken: boolean): boolean {
   const status = (error as { status?: number }).status;
-  return status === 404 || status === 410 || status === 501;
+  return status === 404 || status === 410 || status === 501 || (!withToken && status === 401);
 }
