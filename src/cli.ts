@@ -13,6 +13,7 @@ import { ConfigError } from './config/config.js';
 import { lint, summarize, type GitHubOptions, type LintOptions, type LintResult } from './engine.js';
 import { GitError } from './sources/git.js';
 import { defaultCacheDir } from './sources/github/blob-cache.js';
+import { maskToken } from './sources/github/faults.js';
 import type { Report, SeveritySetting } from './model.js';
 import { palette, useColour } from './report/colour.js';
 import { formatGraph, GRAPH_FORMATS } from './report/graph.js';
@@ -53,6 +54,8 @@ GitHub mode (token from GITHUB_TOKEN or GH_TOKEN; never printed):
   --include-forks           include forks
   --cache-dir DIR           where fetched files are cached by blob id (default: the user's cache folder)
   --github-api-url URL      the API to ask (GitHub Enterprise Server: https://HOST/api/v3)
+  --github-timeout SECONDS  all GitHub requests of the run must be done within SECONDS (default 600), else it
+                            exits 2 naming what timed out; each attempt gets a quarter of it, at most 30 s
 
 Pre-merge check and baselines:
   --base REF                also lint each local git repository as it is at REF (read from git, the work
@@ -72,7 +75,9 @@ Exit status: 0 no errors (and warnings within --max-warnings), 1 findings that f
 an invalid config or a scan that could not complete.
 `;
 
-export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
+export async function main(argv: string[], given: Io = defaultIo()): Promise<number> {
+  // The token never reaches the output, whole or in part, whatever text carries it (the sources mask it too).
+  const io: Io = { ...given, stdout: (text) => given.stdout(maskOutput(text, given.env)), stderr: (text) => given.stderr(maskOutput(text, given.env)) };
   try {
     return await run(argv, io);
   } catch (error) {
@@ -93,6 +98,10 @@ export interface Io {
   env: NodeJS.ProcessEnv;
   stdoutIsTTY: boolean;
   stderrIsTTY: boolean;
+}
+
+function maskOutput(text: string, env: NodeJS.ProcessEnv): string {
+  return maskToken(text, env.GITHUB_TOKEN || env.GH_TOKEN || undefined);
 }
 
 function defaultIo(): Io {
@@ -133,6 +142,7 @@ async function run(argv: string[], io: Io): Promise<number> {
         baseline: { type: 'string' },
         'update-baseline': { type: 'boolean' },
         'fail-on-unpruned-baseline': { type: 'boolean' },
+        'github-timeout': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -178,7 +188,7 @@ async function run(argv: string[], io: Io): Promise<number> {
   const staleBaseline = reportBaseline(result, io);
 
   const output = command === 'graph' ? formatGraph(report, format) : formatReport(report, format, result, io, values.output === undefined);
-  if (values.output) writeOutput(values.output, output, io.cwd);
+  if (values.output) writeOutput(values.output, maskOutput(output, io.env), io.cwd);
   else io.stdout(output);
 
   if (result.scanErrors.length > 0) {
@@ -252,12 +262,13 @@ interface GitHubFlags {
   'include-forks'?: boolean;
   'cache-dir'?: string;
   'github-api-url'?: string;
+  'github-timeout'?: string;
 }
 
 /** GitHub mode's options from the flags and the environment (the token: GITHUB_TOKEN, else GH_TOKEN). */
 function githubOptions(values: GitHubFlags, io: Io): GitHubOptions | undefined {
   const targets = values.github ?? [];
-  const githubOnly = ['repos', 'include-archived', 'include-forks', 'cache-dir', 'github-api-url'] as const;
+  const githubOnly = ['repos', 'include-archived', 'include-forks', 'cache-dir', 'github-api-url', 'github-timeout'] as const;
   if (targets.length === 0) {
     const stray = githubOnly.find((flag) => values[flag] !== undefined);
     if (stray) throw new UsageError(`--${stray} only applies with --github`);
@@ -268,6 +279,8 @@ function githubOptions(values: GitHubFlags, io: Io): GitHubOptions | undefined {
   }
   const apiUrl = values['github-api-url'] ?? io.env.GITHUB_API_URL ?? 'https://api.github.com';
   if (!/^https?:\/\//.test(apiUrl)) throw new UsageError(`--github-api-url must be an http(s) URL, got '${apiUrl}'`);
+  const seconds = values['github-timeout'] === undefined ? undefined : Number(values['github-timeout']);
+  if (seconds !== undefined && !(seconds > 0 && Number.isFinite(seconds))) throw new UsageError(`--github-timeout expects a number of seconds above 0, got '${values['github-timeout']}'`);
   const token = io.env.GITHUB_TOKEN || io.env.GH_TOKEN || undefined;
   if (!token) io.stderr('dispatch-lint: note: no GITHUB_TOKEN or GH_TOKEN; reading GitHub without a token (low rate limit, public repositories only)\n');
   const options: GitHubOptions = {
@@ -280,10 +293,10 @@ function githubOptions(values: GitHubFlags, io: Io): GitHubOptions | undefined {
     onWait: (message) => io.stderr(`dispatch-lint: ${message}\n`),
   };
   if (token) options.token = token;
-  // Undocumented knobs for the test suite's fault tests: a fault there should cost milliseconds, not minutes.
-  const timeoutMs = Number(io.env.DISPATCH_LINT_TIMEOUT_MS);
+  if (seconds !== undefined) options.totalTimeoutMs = seconds * 1000;
+  // TEST-ONLY, undocumented for users: the unit of the waits between retries (default 1000 ms), so that a fault
+  // test costs milliseconds. Timeouts are not shortened this way: tests pass --github-timeout.
   const waitUnitMs = Number(io.env.DISPATCH_LINT_WAIT_UNIT_MS);
-  if (timeoutMs > 0) options.timeoutMs = timeoutMs;
   if (waitUnitMs > 0) options.waitUnitMs = waitUnitMs;
   if (io.stderrIsTTY) {
     options.progress = (done, total) => io.stderr(total > 0 ? `\r\u001b[Kfetched workflows of ${done}/${total} repositories` : `\r\u001b[Klisting repositories: ${done}`);

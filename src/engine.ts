@@ -57,8 +57,9 @@ export interface GitHubOptions {
   progress?: (done: number, total: number) => void;
   /** Told of waits for rate limits. */
   onWait?: (message: string) => void;
-  /** Request timeout and wait unit (see ClientOptions); tests shrink them. */
-  timeoutMs?: number;
+  /** --github-timeout: every GitHub request of the run must be done within it (default 600 s). */
+  totalTimeoutMs?: number;
+  /** The unit of waits between retries (see ClientOptions); tests shrink it. */
   waitUnitMs?: number;
 }
 
@@ -134,7 +135,7 @@ export async function lint(options: LintOptions): Promise<LintResult> {
   const inOrder = [...facts].sort((a, b) => compareStrings(a.repo.toLowerCase(), b.repo.toLowerCase()) || compareStrings(a.path, b.path));
   for (const workflow of inOrder) byName.get(workflow.repo)?.workflows.push(workflow);
   const secretRule = options.ruleOverrides?.['secret-not-defined'] ?? config.rules['secret-not-defined'];
-  if (remote && secretRule !== 'off') await attachSecrets(remote, scanned);
+  if (remote && secretRule !== 'off') scanErrors.push(...(await attachSecrets(remote, scanned)));
 
   const overrides = options.ruleOverrides ?? {};
   const active = activeRules(config, overrides, { github: options.github !== undefined });
@@ -203,7 +204,7 @@ async function fetchRemote(github: GitHubOptions, skip: (name: string) => boolea
     baseUrl: github.apiUrl,
     ...(github.token ? { token: github.token } : {}),
     ...(github.onWait ? { onWait: github.onWait } : {}),
-    ...(github.timeoutMs ? { timeoutMs: github.timeoutMs } : {}),
+    ...(github.totalTimeoutMs ? { totalTimeoutMs: github.totalTimeoutMs } : {}),
     ...(github.waitUnitMs ? { waitUnitMs: github.waitUnitMs } : {}),
   });
   const scan = await scanGitHub({
@@ -221,9 +222,10 @@ async function fetchRemote(github: GitHubOptions, skip: (name: string) => boolea
 
 /**
  * Secret names for the repositories that dispatch with a secret token and belong to an owner given to
- * --github (a local checkout of such a repository still has the remote's secrets).
+ * --github (a local checkout of such a repository still has the remote's secrets). Returns the listings that
+ * failed for another reason than permission (the scan is then incomplete).
  */
-async function attachSecrets(remote: RemoteScan, scanned: ScannedRepository[]): Promise<void> {
+async function attachSecrets(remote: RemoteScan, scanned: ScannedRepository[]): Promise<string[]> {
   const requests: SecretRequest[] = [];
   for (const repository of scanned) {
     const owner = repository.name.split('/')[0]?.toLowerCase() ?? '';
@@ -233,12 +235,13 @@ async function attachSecrets(remote: RemoteScan, scanned: ScannedRepository[]): 
     const environments = [...new Set(sends.map((send) => send.environment).filter((name): name is string => typeof name === 'string'))];
     requests.push({ repository: repository.name, private: remote.scan.privacy.get(repository.name.toLowerCase()) ?? false, environments });
   }
-  if (requests.length === 0) return;
-  const scopes = await listSecrets(remote.client, requests);
+  if (requests.length === 0) return [];
+  const { scopes, errors } = await listSecrets(remote.client, requests);
   for (const repository of scanned) {
     const scope = scopes.get(repository.name.toLowerCase());
     if (scope) repository.secrets = scope;
   }
+  return errors;
 }
 
 export function resolveConfig(configFile: string | undefined, cwd: string): Config {

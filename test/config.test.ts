@@ -66,7 +66,7 @@ describe('config', () => {
 
   it('limits.workflowInputs sets the input limit', async () => {
     const inputs = Array.from({ length: 11 }, (_, index) => `      i${index}:\n        type: string\n`).join('');
-    const target = { 'deploy/.github/workflows/many.yml': `on:\n  workflow_dispatch:\n    inputs:\n${inputs}jobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "$ALL"\n        env:\n          ALL: ${{ toJSON(inputs) }}\n` };
+    const target = { 'deploy/.github/workflows/many.yml': `on:\n  workflow_dispatch:\n    inputs:\n${inputs}jobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "$ALL"\n        env:\n          ALL: \${{ toJSON(inputs) }}\n` };
     expect(await setup(target, '{}\n').rules()).toEqual([]);
     expect(await setup(target, 'limits:\n  workflowInputs: 10\n').rules()).toEqual(['workflow-dispatch-inputs acme/deploy']);
   });

@@ -430,6 +430,80 @@ describe('faults', () => {
     await hanging.stop();
   });
 
+  const graphqlPost = (query: string) =>
+    fetch(`${fake.url}/graphql`, { method: 'POST', headers: { authorization: `bearer ${TOKEN}` }, body: JSON.stringify({ query }) });
+
+  it('unauthenticated: 401 as github.com answers an anonymous GraphQL request', async () => {
+    fake.addFault({ match: (request) => request.path === '/graphql', kind: 'unauthenticated', times: 1 });
+    const answer = await graphqlPost('{ viewer { login } }');
+    expect(answer.status).toBe(401);
+    expect(await answer.json()).toMatchObject({ message: 'This endpoint requires you to be authenticated.' });
+  });
+
+  it('non-json: 200 with an HTML sign-in page; graphql-errors: 200 with errors and no data', async () => {
+    fake.addFault({ match: onApi, kind: 'non-json', times: 1 });
+    const page = await get('/repos/acme/api');
+    expect([page.status, page.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
+    expect(await page.text()).toMatch(/^<!DOCTYPE html>.*sign in/s);
+    fake.addFault({ match: (request) => request.path === '/graphql', kind: 'graphql-errors', times: 1 });
+    const answer = await graphqlPost('{ viewer { login } }');
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toEqual({ data: null, errors: [{ type: 'INSUFFICIENT_SCOPES', message: expect.stringContaining("requires one of the following scopes: ['read:org']") }] });
+  });
+
+  it('echo-token: the credential received, quoted at each offset in turn, in a REST 422 or GraphQL errors', async () => {
+    fake.addFault({ match: (request) => request.path === '/repos/acme/api' || request.path === '/graphql', kind: 'echo-token', offsets: [0, 190], times: 3 });
+    const first = (await (await get('/repos/acme/api')).json()) as { message: string };
+    expect(first.message.indexOf(TOKEN)).toBe(0);
+    const second = await get('/repos/acme/api');
+    expect(second.status).toBe(422);
+    const message = ((await second.json()) as { message: string }).message;
+    expect(message.indexOf(TOKEN)).toBe(190);
+    expect(message.length).toBeGreaterThan(400);
+    const graphql = (await (await graphqlPost('{ viewer { login } }')).json()) as { errors: { message: string }[] };
+    expect(graphql.errors[0]?.message.indexOf(TOKEN)).toBe(0);
+  });
+
+  it('repeat-cursor and endless-pages: every GraphQL page claims a next one, at the same or a new cursor', async () => {
+    const page = async () =>
+      ((await (await graphqlPost('{ organization(login: "acme") { repositories(first: 100) { totalCount pageInfo { hasNextPage endCursor } } } }')).json()) as {
+        data: { organization: { repositories: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string } } } };
+      }).data.organization.repositories;
+    fake.addFault({ match: (request) => request.path === '/graphql', kind: 'repeat-cursor', times: 2 });
+    const [a, b] = [await page(), await page()];
+    expect(a).toMatchObject({ totalCount: 4, pageInfo: { hasNextPage: true } });
+    expect(b.pageInfo).toEqual(a.pageInfo);
+    fake.clearFaults();
+    fake.addFault({ match: (request) => request.path === '/graphql', kind: 'endless-pages', times: 2 });
+    const [c, d] = [await page(), await page()];
+    expect([c.pageInfo.hasNextPage, d.pageInfo.hasNextPage]).toEqual([true, true]);
+    expect(c.pageInfo.endCursor).not.toBe(d.pageInfo.endCursor);
+    expect((await page()).pageInfo.hasNextPage).toBe(false);
+  });
+
+  it('repeat-cursor and endless-pages: every REST page links a next one, the same URL or the next page number', async () => {
+    fake.addFault({ match: (request) => request.path === '/orgs/big/repos', kind: 'repeat-cursor', times: 1 });
+    const repeated = await get('/orgs/big/repos?per_page=100&page=2');
+    expect(repeated.headers.get('link')).toMatch(new RegExp(`^<${fake.url}/orgs/big/repos\\?per_page=100&page=2>; rel="next", .*rel="last"`));
+    fake.addFault({ match: (request) => request.path === '/orgs/big/repos', kind: 'endless-pages', times: 1 });
+    const endless = await get('/orgs/big/repos?per_page=100&page=7');
+    expect(await endless.json()).toEqual([]);
+    expect(endless.headers.get('link')).toMatch(/page=8>; rel="next"/);
+  });
+
+  it('corrupt-blob: contents no longer match their blob id, in GraphQL text and REST base64', async () => {
+    fake.addFault({ match: () => true, kind: 'corrupt-blob' });
+    const { repository } = await octokit.graphql<{ repository: { object: { oid: string; text: string } } }>(
+      `{ repository(owner: "acme", name: "api") { object(oid: "${gitBlobOid(CI)}") { ... on Blob { oid text } } } }`,
+    );
+    expect(repository.object.oid).toBe(gitBlobOid(CI));
+    expect(repository.object.text).not.toBe(CI);
+    expect(repository.object.text.startsWith(CI)).toBe(true);
+    const blob = await octokit.rest.git.getBlob({ owner: 'acme', repo: 'api', file_sha: gitBlobOid(CI) });
+    expect(blob.data.sha).toBe(gitBlobOid(CI));
+    expect(gitBlobOid(decode(blob.data.content))).not.toBe(gitBlobOid(CI));
+  });
+
   it('the real Octokit sees the status of each fault', async () => {
     fake.addFault({ match: onApi, kind: 'primary-rate-limit', times: 1 });
     await expect(octokit.rest.repos.get({ owner: 'acme', repo: 'api' })).rejects.toMatchObject({ status: 403, response: { headers: { 'x-ratelimit-remaining': '0' } } });

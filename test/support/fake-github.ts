@@ -39,6 +39,15 @@ export interface FakeOrg {
 
 export interface Fault {
   match: (request: { method: string; path: string; graphql?: string }) => boolean;
+  /**
+   * What goes wrong. Answers instead of the genuine one: the rate limits, `server-error` (a 502 HTML page),
+   * `timeout` (never answers), `malformed-body` (truncated JSON), `not-found`, `forbidden`, `unauthenticated` (401,
+   * what github.com answers an anonymous GraphQL request), `non-json` (200 with a proxy's HTML sign-in page), `graphql-errors` (200 with `errors` and no data), `echo-token` (an error whose
+   * message quotes the credential received: REST 422, GraphQL 200 with `errors`).
+   * Changes the genuine answer: `repeat-cursor` (every page says there is a next one, at the same cursor or URL),
+   * `endless-pages` (every page says there is a next one, always a new cursor or page number), `corrupt-blob`
+   * (file contents altered, in GraphQL `text` and REST `content`, so they no longer match their blob id).
+   */
   kind:
     | 'primary-rate-limit'
     | 'secondary-rate-limit-403'
@@ -47,9 +56,20 @@ export interface Fault {
     | 'timeout'
     | 'malformed-body'
     | 'not-found'
-    | 'forbidden';
+    | 'forbidden'
+    | 'unauthenticated'
+    | 'non-json'
+    | 'graphql-errors'
+    | 'echo-token'
+    | 'repeat-cursor'
+    | 'endless-pages'
+    | 'corrupt-blob';
   /** How many matching requests fail before the rest succeed (default: every one). */
   times?: number;
+  /** `echo-token`: where the credential starts in the message, for the 1st, 2nd, ... matching request in turn (default [176]). */
+  offsets?: number[];
+  /** `graphql-errors`: the errors (default: GitHub's INSUFFICIENT_SCOPES answer). */
+  errors?: { type?: string; message: string }[];
 }
 
 export interface FakeGitHub {
@@ -696,9 +716,26 @@ function answerRest(method: string, path: string, context: Omit<RestRequest, 'pa
 const UNICORN = '<!DOCTYPE html>\n<html><head><title>Unicorn! &middot; GitHub</title></head><body><p>No server is currently available to service your request.</p></body></html>\n';
 const SECONDARY = 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.';
 
-/** The answer for a fault, or 'hang' for one that never answers. */
-function faultReply(kind: Fault['kind']): Reply | 'hang' {
-  switch (kind) {
+/** Faults that change the genuine answer rather than replace it. */
+const TRANSFORMING: ReadonlySet<Fault['kind']> = new Set(['repeat-cursor', 'endless-pages', 'corrupt-blob']);
+
+const INSUFFICIENT_SCOPES = {
+  type: 'INSUFFICIENT_SCOPES',
+  message: "Your token has not been granted the required scopes to execute this query. The 'login' field requires one of the following scopes: ['read:org'], but your token has only been granted the: ['repo'] scopes.",
+};
+const SIGN_IN_PAGE =
+  '<!DOCTYPE html>\n<html><head><title>Sign in to continue</title></head><body><form action="/login" method="post"><p>Your network requires you to sign in before you can reach this site.</p></form></body></html>\n';
+
+/** An error text quoting `credential` from character `offset`, long enough that a 200-character cut falls inside or after it. */
+function echoText(credential: string, offset: number): string {
+  const filler = 'The credential in the Authorization header could not be validated against the identity provider; ';
+  const lead = filler.repeat(Math.ceil(offset / filler.length) + 1).slice(0, offset);
+  return `${lead}${credential} was rejected. ${filler.repeat(3)}`;
+}
+
+/** The answer for a fault that replaces the genuine one, or 'hang' for one that never answers. */
+function faultReply(fault: Fault, hit: number, context: { credential: string; graphql: boolean }): Reply | 'hang' {
+  switch (fault.kind) {
     case 'primary-rate-limit':
       return {
         status: 403,
@@ -707,7 +744,7 @@ function faultReply(kind: Fault['kind']): Reply | 'hang' {
       };
     case 'secondary-rate-limit-403':
     case 'secondary-rate-limit-429':
-      return { status: kind.endsWith('403') ? 403 : 429, body: { message: SECONDARY, documentation_url: DOCS }, headers: { 'retry-after': '1' } };
+      return { status: fault.kind.endsWith('403') ? 403 : 429, body: { message: SECONDARY, documentation_url: DOCS }, headers: { 'retry-after': '1' } };
     case 'server-error':
       return { status: 502, body: UNICORN, headers: { 'content-type': 'text/html; charset=utf-8' } };
     case 'timeout':
@@ -718,7 +755,50 @@ function faultReply(kind: Fault['kind']): Reply | 'hang' {
       return notFound();
     case 'forbidden':
       return { status: 403, body: { message: 'Resource not accessible by integration', documentation_url: DOCS } };
+    case 'unauthenticated':
+      return { status: 401, body: { message: 'This endpoint requires you to be authenticated.', documentation_url: 'https://docs.github.com/graphql/guides/forming-calls-with-graphql#authenticating-with-graphql' } };
+    case 'non-json':
+      return { status: 200, body: SIGN_IN_PAGE, headers: { 'content-type': 'text/html; charset=utf-8' } };
+    case 'graphql-errors':
+      return { status: 200, body: { data: null, errors: fault.errors ?? [INSUFFICIENT_SCOPES] } };
+    case 'echo-token': {
+      const offsets = fault.offsets ?? [176];
+      const message = echoText(context.credential, offsets[hit % offsets.length] ?? 0);
+      return context.graphql
+        ? { status: 200, body: { data: null, errors: [{ type: 'UNPROCESSABLE', message }] } }
+        : { status: 422, body: { message, documentation_url: DOCS } };
+    }
+    default:
+      throw new Error(`fake-github: ${fault.kind} changes an answer, it does not replace one`);
   }
+}
+
+/** `value` with every object's `key` (at any depth) passed through `change`. */
+function rewriteKey(value: unknown, key: string, change: (found: unknown) => unknown): unknown {
+  if (Array.isArray(value)) return value.map((item) => rewriteKey(item, key, change));
+  if (!value || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([name, inner]) => [name, name === key ? change(inner) : rewriteKey(inner, key, change)]));
+}
+
+/** The genuine reply, changed by a transforming fault. */
+function transformReply(kind: Fault['kind'], reply: Reply, hit: number, request: { url: URL; graphql: boolean }): Reply {
+  if (reply.status !== 200) return reply;
+  if (kind === 'corrupt-blob') {
+    const altered = (text: string) => `${text}# altered on the way\n`;
+    let body = rewriteKey(reply.body, 'text', (text) => (typeof text === 'string' ? altered(text) : text));
+    if (!request.graphql) body = rewriteKey(body, 'content', (content) => (typeof content === 'string' ? base64Lines(Buffer.from(altered(Buffer.from(content, 'base64').toString('utf8')))) : content));
+    return { ...reply, body };
+  }
+  const endless = kind === 'endless-pages';
+  if (request.graphql) {
+    // Every connection claims another page: at the same cursor (repeat-cursor) or at a new one past the end.
+    const body = rewriteKey(reply.body, 'pageInfo', (pageInfo) => ({ ...(pageInfo as object), hasNextPage: true, endCursor: cursorOf(endless ? 100_000 + hit : 0) }));
+    return { ...reply, body };
+  }
+  const next = new URL(request.url);
+  if (endless) next.searchParams.set('page', String(Math.max(1, Math.floor(Number(next.searchParams.get('page'))) || 1) + 1));
+  const links = (reply.headers?.link ?? '').split(', ').filter((link) => link !== '' && !link.endsWith('rel="next"'));
+  return { ...reply, headers: { ...reply.headers, link: [`<${next.href}>; rel="next"`, ...links].join(', ') } };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -734,10 +814,11 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
   let requestNumber = 0;
   let base = '';
 
+  /** The first fault that matches and is not used up, with how many requests it had matched before. */
   const takeFault = (request: { method: string; path: string; graphql?: string }) => {
     const found = faults.find((f) => (f.fault.times === undefined || f.hits < f.fault.times) && f.fault.match(request));
-    if (found) found.hits++;
-    return found?.fault.kind;
+    if (!found) return undefined;
+    return { fault: found.fault, hit: found.hits++ };
   };
 
   const send = (res: ServerResponse, reply: Reply, resource: string) => {
@@ -784,12 +865,15 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     let reply: Reply | 'hang';
     if (!authorised) {
       reply = { status: 401, body: { message: 'Bad credentials', documentation_url: DOCS } };
-    } else if (fault) {
-      reply = faultReply(fault);
-    } else if (isGraphql) {
-      reply = method === 'POST' ? await answerGraphql(body, orgs, rate) : notFound();
+    } else if (fault && !TRANSFORMING.has(fault.fault.kind)) {
+      reply = faultReply(fault.fault, fault.hit, { credential: credential ?? 'anonymous', graphql: isGraphql });
     } else {
-      reply = answerRest(method, path, { query: url.searchParams, url, base, accept: req.headers.accept ?? '', orgs });
+      reply = isGraphql
+        ? method === 'POST'
+          ? await answerGraphql(body, orgs, rate)
+          : notFound()
+        : answerRest(method, path, { query: url.searchParams, url, base, accept: req.headers.accept ?? '', orgs });
+      if (fault) reply = transformReply(fault.fault.kind, reply, fault.hit, { url, graphql: isGraphql });
     }
     if (reply === 'hang') return; // the socket stays open until stop()
     entry.status = reply.status;

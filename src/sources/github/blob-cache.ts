@@ -35,7 +35,8 @@ export class BlobCache {
     try {
       const content = readFileSync(path);
       if (gitBlobOid(content) === oid) return content.toString('utf8');
-      // A damaged entry (a crash mid-write, a disk fault) is a miss, not wrong content: drop it for a fresh one.
+      // A damaged entry (a crash mid-write, a disk fault, a tampered cache) is a miss, never content: drop it for
+      // a fresh one, which is stored again once it hashes to its id.
       unlinkSync(path);
     } catch {
       // Not cached (or not readable): a miss.
@@ -43,8 +44,9 @@ export class BlobCache {
     return undefined;
   }
 
-  put(oid: string, text: string): void {
-    if (!this.folder || !/^[0-9a-f]{40}$/.test(oid) || gitBlobOid(text) !== oid) return;
+  /** Stores content fetched for `oid`: only if it hashes to that id, so a corrupt fetch is never cached. */
+  put(oid: string, content: Buffer | string): void {
+    if (!this.folder || !/^[0-9a-f]{40}$/.test(oid) || gitBlobOid(content) !== oid) return;
     try {
       const path = this.pathOf(oid);
       const folder = join(path, '..');
@@ -54,7 +56,7 @@ export class BlobCache {
       }
       // 'wx': an entry that exists is left alone (its name is its content's hash); a half-written one from a crash
       // fails the hash check on read and is replaced then.
-      writeFileSync(path, text, { flag: 'wx' });
+      writeFileSync(path, content, { flag: 'wx' });
     } catch {
       // A cache that cannot be written only costs the next run a fetch.
     }
