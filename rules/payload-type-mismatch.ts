@@ -20,16 +20,22 @@ export const payloadTypeMismatch: Rule = {
         (send) => placeKey(send, send.position, send.eventType?.value ?? ''),
       );
       for (const read of reads) {
+        // One finding per read and kind of mismatch, naming every sender that sends it so.
+        const byProblem = new Map<string, { send: Send; field: PayloadField }[]>();
         for (const send of senders) {
           if (read.eventTypes && !read.eventTypes.includes(send.eventType?.value ?? '')) continue;
           const field = fieldAt(send, read.path);
           const problem = field && mismatch(field, read);
           if (!field || !problem) continue;
+          byProblem.set(problem, [...(byProblem.get(problem) ?? []), { send, field }]);
+        }
+        for (const [problem, sending] of byProblem) {
+          const repos = [...new Set(sending.map(({ send }) => send.repo))];
           report({
             location: locate(workflow, read.position),
-            identity: [...read.path.map((key) => key.toLowerCase()), send.repo.toLowerCase(), read.usage ?? ''],
-            message: `${workflow.path} ${problem} (sent by ${send.repo})`,
-            related: [relate(send, field.valuePosition ?? field.position, `sends client_payload.${read.path.join('.')} as ${describeSent(field)}`)],
+            identity: [...read.path.map((key) => key.toLowerCase()), read.usage ?? '', problem],
+            message: `${workflow.path} ${problem} (sent so by ${repos.length === 1 ? repos[0] : `${repos.slice(0, -1).join(', ')} and ${repos[repos.length - 1]}`})`,
+            related: sending.map(({ send, field }) => relate(send, field.valuePosition ?? field.position, `sends client_payload.${read.path.join('.')} as ${describeSent(field)}`)),
           });
         }
       }
