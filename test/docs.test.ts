@@ -9,6 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { defaultConfig, loadConfig } from '../src/config/config.js';
 import { lint } from '../src/engine.js';
+import { palette } from '../src/report/colour.js';
+import { formatStylish } from '../src/report/stylish.js';
 import { docsPath } from '../src/rule.js';
 import { RULES } from '../rules/index.js';
 import { startFakeGitHub, type FakeOrg } from './support/fake-github.js';
@@ -90,7 +92,19 @@ async function rulesReported(example: Example): Promise<string[]> {
   }
   const result = await lint({ paths: [...owners].map((owner) => join(root, owner)), cwd: root, config, workers: 0 });
   expect(result.scanErrors).toEqual([]);
+  lastOutput = formatStylish(result.report, { palette: palette(false), roots: result.roots, cwd: root });
   return [...new Set(result.report.findings.map((finding) => finding.rule))].sort();
+}
+
+/** The stylish output of the last local example linted: what `dispatch-lint acme` prints in its folder. */
+let lastOutput: string | undefined;
+
+/** The ```text block after "reports:" in a section, where the page shows what the linter prints. */
+function shownOutput(markdown: string, section: string): string | undefined {
+  const start = markdown.indexOf(`\n## ${section}\n`);
+  const next = markdown.indexOf('\n## ', start + 1);
+  const body = markdown.slice(start, next < 0 ? undefined : next);
+  return /reports:\s*\n+```text\n([\s\S]*?)^```\s*$/m.exec(body)?.[1];
 }
 
 /** For --base rules: the files and the base config committed as `main`, then the head config written, linted with --base main. */
@@ -124,7 +138,14 @@ describe('rule docs', () => {
         if (!existsSync(page)) return;
         const markdown = readFileSync(page, 'utf8');
         const lintExample = rule.requires === 'github' ? rulesReportedThroughGitHub : rule.requires === 'base' ? rulesReportedAgainstBase : rulesReported;
+        lastOutput = undefined;
         expect(await lintExample(exampleOf(markdown, 'Failing example'))).toEqual([rule.id]);
+        // What the page says the linter prints is what it prints (positions, messages, the summary line).
+        const shown = shownOutput(markdown, 'Failing example');
+        if (shown !== undefined && lastOutput !== undefined) {
+          if (process.env.UPDATE_EXPECTED === '1' && lastOutput !== shown) writeFileSync(page, markdown.replace(`\`\`\`text\n${shown}\`\`\``, `\`\`\`text\n${lastOutput}\`\`\``));
+          else expect(lastOutput).toBe(shown);
+        }
         expect(await lintExample(exampleOf(markdown, 'Passing example'))).not.toContain(rule.id);
       });
     });
