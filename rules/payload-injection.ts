@@ -7,6 +7,9 @@ import { locate, type Rule } from '../src/rule.js';
 export const payloadInjection: Rule = {
   id: 'payload-injection',
   defaultSeverity: 'warning',
+  // A script injection runs an outsider's text as code with the job's token and secrets (CodeQL's
+  // actions/code-injection and zizmor's template-injection rate it high as well).
+  security: { severity: 7.5, precision: 'high', cwe: ['external/cwe/cwe-094'] },
   description: '${{ github.event.client_payload.* }} or ${{ github.event.inputs.* }} expanded straight into a run: or github-script script',
   check({ index, report }) {
     for (const workflow of index.workflows) {

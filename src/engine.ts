@@ -60,6 +60,8 @@ export interface LintResult {
   /** Repository name → its local folder, for formatters that print file paths. */
   roots: Map<string, string>;
   config: Config;
+  /** The join the report was built from, for views beyond the report (`dispatch-lint trace`). */
+  index: DispatchIndex;
   /** GitHub mode: what the fetch cost. */
   github?: { requests: number; filesFetched: number; filesFromCache: number };
 }
@@ -110,8 +112,9 @@ export async function lint(options: LintOptions): Promise<LintResult> {
   const secretRule = options.ruleOverrides?.['secret-not-defined'] ?? config.rules['secret-not-defined'];
   if (remote && secretRule !== 'off') await attachSecrets(remote, scanned);
 
-  const report = buildReport(scanned, config, options.ruleOverrides ?? {});
-  const result: LintResult = { report, scanErrors, roots: new Map(local.map((repository) => [repository.name, repository.root])), config };
+  const index = new DispatchIndex(scanned);
+  const report = buildReport(scanned, config, options.ruleOverrides ?? {}, index);
+  const result: LintResult = { report, scanErrors, roots: new Map(local.map((repository) => [repository.name, repository.root])), config, index };
   if (remote) result.github = { requests: remote.client.requestCount(), filesFetched: remote.scan.filesFetched, filesFromCache: remote.scan.filesFromCache };
   return result;
 }
@@ -172,8 +175,7 @@ export function resolveConfig(configFile: string | undefined, cwd: string): Conf
 }
 
 /** Runs every enabled rule over the scanned repositories and assembles the JSON report. */
-export function buildReport(repositories: ScannedRepository[], config: Config, overrides: Record<string, SeveritySetting>): Report {
-  const index = new DispatchIndex(repositories);
+export function buildReport(repositories: ScannedRepository[], config: Config, overrides: Record<string, SeveritySetting>, index = new DispatchIndex(repositories)): Report {
   const findings: Finding[] = [];
   for (const rule of RULES) {
     const severity = overrides[rule.id] ?? config.rules[rule.id] ?? rule.defaultSeverity;
