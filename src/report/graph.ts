@@ -87,11 +87,11 @@ export function edgeLabel(edge: Edge): string {
 }
 
 /** How each edge status is drawn, in Mermaid and dot alike, so the legend fits both. */
-export const EDGE_STYLES: Record<EdgeStatus, { colour: string; dashed: boolean; meaning: string }> = {
-  ok: { colour: '#1f883d', dashed: false, meaning: 'a workflow there listens' },
-  'no-listener': { colour: '#cf222e', dashed: true, meaning: 'no workflow listens, so nothing runs' },
-  unresolved: { colour: '#bf8700', dashed: true, meaning: 'target or event known only at run time' },
-  external: { colour: '#6e7781', dashed: true, meaning: 'target outside the scanned repositories' },
+export const EDGE_STYLES: Record<EdgeStatus, { colour: string; colourName: string; dashed: boolean; meaning: string }> = {
+  ok: { colour: '#1f883d', colourName: 'green', dashed: false, meaning: 'a workflow there listens' },
+  'no-listener': { colour: '#cf222e', colourName: 'red', dashed: true, meaning: 'no workflow listens, so nothing runs' },
+  unresolved: { colour: '#bf8700', colourName: 'amber', dashed: true, meaning: 'target or event known only at run time' },
+  external: { colour: '#6e7781', colourName: 'grey', dashed: true, meaning: 'target outside the scanned repositories' },
 };
 
 export function formatGraph(report: Report, format: string): string {

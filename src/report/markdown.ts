@@ -56,14 +56,10 @@ function graphSection(report: Report, context: FormatContext): string[] {
   lines.push('```mermaid', mermaid.trimEnd(), '```', '');
   const legend = (['ok', 'no-listener', 'unresolved', 'external'] as const).map((status) => {
     const style = EDGE_STYLES[status];
-    return `${style.dashed ? 'dashed' : 'solid'} ${colourName(style.colour)}${status === 'ok' ? '' : ` \`(${status})\``}: ${style.meaning}`;
+    return `${style.dashed ? 'dashed' : 'solid'} ${style.colourName}${status === 'ok' ? '' : ` \`(${status})\``}: ${style.meaning}`;
   });
   lines.push(`**Legend:** ${legend.join(' · ')}. Dashed boxes: repositories outside the scan (grey) and targets that stay an expression (amber).`);
   return lines;
-}
-
-function colourName(colour: string): string {
-  return { '#1f883d': 'green', '#cf222e': 'red', '#bf8700': 'amber', '#6e7781': 'grey' }[colour] ?? colour;
 }
 
 function ruleLink(finding: Finding, context: FormatContext): string {

@@ -12,6 +12,7 @@
  */
 import { gzipSync } from 'node:zlib';
 import { FINGERPRINT_KEY, occurrenceKeys } from '../fingerprint.js';
+import { compareStrings } from '../graph/index.js';
 import type { Finding, Location, RelatedLocation, Report } from '../model.js';
 import { PROJECT_URL } from '../util/package-root.js';
 import type { FormatContext, RuleInfo } from './context.js';
@@ -115,7 +116,7 @@ class UriBases {
 
   /** In name order, so the output does not depend on which result named a repository first. */
   repositories(): string[] {
-    return [...this.used.values()].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0));
+    return [...this.used.values()].sort((a, b) => compareStrings(a.toLowerCase(), b.toLowerCase()));
   }
 }
 
