@@ -14,6 +14,9 @@ import { TRUSTED_LITERAL, worstOrigin } from '../src/extract/value-origin.js';
 export const payloadInjection: Rule = {
   id: 'payload-injection',
   defaultSeverity: 'warning',
+  // A script injection runs an outsider's text as code with the job's token and secrets (CodeQL's
+  // actions/code-injection and zizmor's template-injection rate it high as well).
+  security: { severity: 7.5, precision: 'high', cwe: ['external/cwe/cwe-094'] },
   description: '${{ github.event.client_payload.* }} or a string workflow_dispatch input expanded straight into a run: or github-script script; a warning where a sender fills it from text an outsider can write',
   check({ index, report }) {
     for (const workflow of index.workflows) {

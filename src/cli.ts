@@ -1,35 +1,43 @@
 /**
- * The command line: `dispatch-lint [PATH ...]` (lint), `dispatch-lint rules`, `dispatch-lint graph`.
+ * The command line: `dispatch-lint [PATH ...]` (lint), `dispatch-lint rules`, `dispatch-lint graph`,
+ * `dispatch-lint trace EVENT --from REPO`.
  * Exit status: 0 clean (warnings within --max-warnings), 1 findings that fail, 2 bad usage, an invalid
  * config, or a scan that could not complete. No stack trace reaches the user.
  */
-import { writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import Table from 'cli-table3';
 import { RULES } from '../rules/index.js';
 import { BaselineError } from './baseline.js';
 import { ConfigError } from './config/config.js';
 import { lint, summarize, type GitHubOptions, type LintOptions, type LintResult } from './engine.js';
+import { createFormatContext } from './format.js';
+import { eventsSentBy, traceDispatch } from './graph/trace.js';
 import { GitError } from './sources/git.js';
 import { defaultCacheDir } from './sources/github/blob-cache.js';
 import { maskToken } from './sources/github/faults.js';
 import type { Report, SeveritySetting } from './model.js';
-import { palette, useColour } from './report/colour.js';
+import { useColour } from './report/colour.js';
+import type { FormatContext, Formatter } from './report/context.js';
 import { formatGraph, GRAPH_FORMATS } from './report/graph.js';
-import { formatJson } from './report/json.js';
-import { formatStylish } from './report/stylish.js';
+import { formatterFor, LINT_FORMATS } from './report/index.js';
+import { githubLinks } from './report/links.js';
+import { ALL_REPOSITORIES, sarifPerRepository, sarifScopeNote } from './report/sarif.js';
+import { formatTrace, TRACE_FORMATS } from './report/trace.js';
 import { docsPath } from './rule.js';
 import { packageVersion } from './util/package-root.js';
 
 class UsageError extends Error {}
 
-const LINT_FORMATS = ['stylish', 'json'];
 const SEVERITIES: SeveritySetting[] = ['off', 'note', 'warning', 'error'];
 
 const HELP = `Usage:
   dispatch-lint [PATH ...] [options]        lint the dispatch wiring between repositories
   dispatch-lint graph [PATH ...] [options]  print the dispatch graph (--format mermaid|dot|json)
+  dispatch-lint trace EVENT --from REPO [PATH ...] [options]
+                                            print the cascade one dispatch sets off, hop by hop
+                                            (--format text|json)
   dispatch-lint rules                       list every rule with its default severity
 
 A PATH is a repository (a folder with .github/workflows/) or a folder of repositories. No PATH: the
@@ -37,7 +45,8 @@ current folder.
 
 Options:
   --config FILE          config file (default: .dispatch-lint.yml found from the current folder upward)
-  --format NAME          stylish (default) or json; for graph: mermaid (default), dot or json
+  --format NAME          stylish (default), json, sarif, github (workflow commands: annotations) or
+                         markdown; for graph: mermaid (default), dot or json; for trace: text or json
   --output FILE          write the report to FILE instead of standard output
   --rule ID=SEVERITY     set a rule to off, note, warning or error (repeatable)
   --max-warnings N       fail (exit 1) when there are more than N warnings (-1: no limit)
@@ -45,6 +54,15 @@ Options:
   --owner OWNER          owner for repositories given on their own without a git remote
   -h, --help             show this help
   -v, --version          show the version
+
+GitHub's screens:
+  --sarif-repo OWNER/NAME   sarif: only results located in this repository, the one that uploads the file
+                            (default: GITHUB_REPOSITORY inside Actions, else the only scanned repository);
+                            '*' keeps every repository (not uploadable as it is)
+  --sarif-dir DIR           also write one SARIF file per scanned repository, DIR/OWNER/NAME.sarif, each
+                            uploadable to its own repository
+  --full-graph              markdown: draw the whole dispatch graph, not only the part around the findings
+  With --format github, the Markdown report is appended to GITHUB_STEP_SUMMARY when it is set.
 
 GitHub mode (token from GITHUB_TOKEN or GH_TOKEN; never printed):
   --github ORG|OWNER/REPO   also lint these repositories' default-branch workflows, fetched from GitHub
@@ -116,7 +134,7 @@ function defaultIo(): Io {
 }
 
 async function run(argv: string[], io: Io): Promise<number> {
-  const command = argv[0] === 'rules' || argv[0] === 'graph' ? argv[0] : 'lint';
+  const command = argv[0] === 'rules' || argv[0] === 'graph' || argv[0] === 'trace' ? argv[0] : 'lint';
   const rest = command === 'lint' ? argv : argv.slice(1);
   let parsed;
   try {
@@ -143,6 +161,10 @@ async function run(argv: string[], io: Io): Promise<number> {
         'update-baseline': { type: 'boolean' },
         'fail-on-unpruned-baseline': { type: 'boolean' },
         'github-timeout': { type: 'string' },
+        'sarif-repo': { type: 'string' },
+        'sarif-dir': { type: 'string' },
+        'full-graph': { type: 'boolean' },
+        from: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -166,14 +188,18 @@ async function run(argv: string[], io: Io): Promise<number> {
     return 0;
   }
 
-  const format = values.format ?? (command === 'graph' ? 'mermaid' : 'stylish');
-  const formats = command === 'graph' ? GRAPH_FORMATS : LINT_FORMATS;
+  const format = values.format ?? (command === 'graph' ? 'mermaid' : command === 'trace' ? 'text' : 'stylish');
+  const formats = command === 'graph' ? GRAPH_FORMATS : command === 'trace' ? TRACE_FORMATS : LINT_FORMATS;
   if (!formats.includes(format)) throw new UsageError(`unknown --format '${format}' for ${command}; use ${formats.join(', ')}`);
+  checkFormatOptions(command, format, values);
+  const paths = command === 'trace' ? positionals.slice(1) : positionals;
+  const event = command === 'trace' ? positionals[0] : undefined;
+  if (command === 'trace' && (event === undefined || values.from === undefined)) throw new UsageError('usage: dispatch-lint trace EVENT --from REPO [PATH ...]');
   const maxWarnings = values['max-warnings'] === undefined ? undefined : parseMaxWarnings(values['max-warnings']);
   const premerge = premergeOptions(values, command);
   const github = githubOptions(values, io);
   const result = await lint({
-    paths: positionals,
+    paths,
     cwd: io.cwd,
     ruleOverrides: parseRuleOptions(values.rule ?? []),
     ...(values.config ? { configFile: values.config } : {}),
@@ -187,7 +213,10 @@ async function run(argv: string[], io: Io): Promise<number> {
   const report = values.quiet ? errorsOnly(result.report) : result.report;
   const staleBaseline = reportBaseline(result, io);
 
-  const output = command === 'graph' ? formatGraph(report, format) : formatReport(report, format, result, io, values.output === undefined);
+  let output: string;
+  if (command === 'trace') output = traceOutput(result, event as string, values.from as string, format);
+  else if (command === 'graph') output = formatGraph(report, format);
+  else output = lintOutput(report, format, result, io, values);
   if (values.output) writeOutput(values.output, maskOutput(output, io.env), io.cwd);
   else io.stdout(output);
 
@@ -195,7 +224,7 @@ async function run(argv: string[], io: Io): Promise<number> {
     io.stderr(`dispatch-lint: the scan is incomplete (${result.scanErrors.length} ${result.scanErrors.length === 1 ? 'problem' : 'problems'} above), so it is not reported as clean\n`);
     return 2;
   }
-  if (command === 'graph') return 0;
+  if (command === 'graph' || command === 'trace') return 0;
   if (report.summary.errors > 0) return 1;
   if (maxWarnings !== undefined && report.summary.warnings > maxWarnings) {
     io.stderr(`dispatch-lint: ${report.summary.warnings} warnings, more than --max-warnings ${maxWarnings}\n`);
@@ -249,10 +278,86 @@ function reportBaseline(result: LintResult, io: Io): boolean {
   return true;
 }
 
-function formatReport(report: Report, format: string, result: LintResult, io: Io, toTerminal: boolean): string {
-  if (format === 'json') return formatJson(report);
-  const colour = toTerminal && useColour({ isTTY: io.stdoutIsTTY }, io.env);
-  return formatStylish(report, { palette: palette(colour), roots: result.roots, cwd: io.cwd });
+interface FormatFlags {
+  output?: string;
+  'sarif-repo'?: string;
+  'sarif-dir'?: string;
+  'full-graph'?: boolean;
+  from?: string;
+}
+
+function checkFormatOptions(command: string, format: string, values: FormatFlags): void {
+  if (values.from !== undefined && command !== 'trace') throw new UsageError('--from only applies to `trace`');
+  if (values['sarif-dir'] !== undefined && command !== 'lint') throw new UsageError('--sarif-dir only applies to lint');
+  if (values['sarif-repo'] !== undefined && (command !== 'lint' || format !== 'sarif')) throw new UsageError('--sarif-repo only applies with --format sarif');
+  if (values['sarif-repo'] !== undefined && values['sarif-repo'] !== ALL_REPOSITORIES && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(values['sarif-repo'])) {
+    throw new UsageError(`--sarif-repo expects OWNER/NAME or '*', got '${values['sarif-repo']}'`);
+  }
+  if (values['full-graph'] && (command !== 'lint' || (format !== 'markdown' && format !== 'github'))) throw new UsageError('--full-graph only applies with --format markdown (or github, for its job summary)');
+}
+
+/** The lint report in `format`, plus the outputs beside it: GITHUB_STEP_SUMMARY for github, and --sarif-dir. */
+function lintOutput(report: Report, format: string, result: LintResult, io: Io, values: FormatFlags): string {
+  const summaryFile = format === 'github' ? io.env.GITHUB_STEP_SUMMARY : undefined;
+  const context = createFormatContext(report, {
+    env: io.env,
+    cwd: io.cwd,
+    roots: result.roots,
+    colour: values.output === undefined && useColour({ isTTY: io.stdoutIsTTY }, io.env),
+    fullGraph: values['full-graph'] ?? false,
+    warn: (message) => io.stderr(`dispatch-lint: ${message}\n`),
+    ...(values['sarif-repo'] ? { sarifRepo: values['sarif-repo'] } : {}),
+    ...(format === 'github' ? { fullReportHint: fullReportHint(summaryFile, io.env) } : {}),
+  });
+  const scopeNote = format === 'sarif' ? sarifScopeNote(report, context.sarifRepo) : undefined;
+  if (scopeNote) io.stderr(`dispatch-lint: note: ${scopeNote}\n`);
+  if (values['sarif-dir'] !== undefined) writeSarifDir(report, context, resolve(io.cwd, values['sarif-dir']), io);
+  if (summaryFile) appendFileSync(summaryFile, `${lintFormatter('markdown')(report, context)}\n`);
+  return lintFormatter(format)(report, context);
+}
+
+function lintFormatter(name: string): Formatter {
+  const formatter = formatterFor(name);
+  if (!formatter) throw new UsageError(`unknown --format '${name}'; use ${LINT_FORMATS.join(', ')}`);
+  return formatter;
+}
+
+function fullReportHint(summaryFile: string | undefined, env: NodeJS.ProcessEnv): string {
+  if (!summaryFile) return 'the full report: --format markdown, json or sarif';
+  const run = env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID ? ` (${githubLinks(env).repoUrl(env.GITHUB_REPOSITORY)}/actions/runs/${env.GITHUB_RUN_ID})` : '';
+  return `the full report is in this job's summary${run}`;
+}
+
+/** --sarif-dir: DIR/OWNER/NAME.sarif for every scanned repository. */
+function writeSarifDir(report: Report, context: FormatContext, folder: string, io: Io): void {
+  const files = sarifPerRepository(report, context);
+  for (const [repo, text] of files) {
+    const file = `${join(folder, ...repo.split('/'))}.sarif`;
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, text);
+  }
+  io.stderr(`dispatch-lint: wrote ${files.size} SARIF ${files.size === 1 ? 'file' : 'files'} to ${folder}\n`);
+}
+
+function traceOutput(result: LintResult, event: string, from: string, format: string): string {
+  const repo = resolveRepository(result.report, from);
+  const trace = traceDispatch(result.index, event, repo);
+  if (!trace) throw new UsageError(`--from '${from}' is not among the scanned repositories`);
+  if (trace.hops.length === 0) {
+    const sent = eventsSentBy(result.index, repo);
+    throw new UsageError(`${trace.from} sends no dispatch '${event}'${sent.length > 0 ? `; it sends: ${sent.join(', ')}` : ' (it sends no dispatch at all)'}`);
+  }
+  return formatTrace(trace, format);
+}
+
+/** A scanned repository by `owner/name`, or by its name alone when that is unique; compared case-insensitively. */
+function resolveRepository(report: Report, given: string): string {
+  const names = report.repos.map((repo) => repo.name);
+  const exact = names.find((name) => name.toLowerCase() === given.toLowerCase());
+  if (exact) return exact;
+  const byName = names.filter((name) => name.toLowerCase().split('/')[1] === given.toLowerCase());
+  if (byName.length === 1) return byName[0] as string;
+  throw new UsageError(byName.length > 1 ? `--from '${given}' names ${byName.length} repositories (${byName.join(', ')}); give OWNER/NAME` : `--from '${given}' is not among the scanned repositories`);
 }
 
 interface GitHubFlags {

@@ -72,6 +72,8 @@ export interface LintResult {
   /** Repository name → its local folder, for formatters that print file paths. */
   roots: Map<string, string>;
   config: Config;
+  /** The join the report was built from, for views beyond the report (`dispatch-lint trace`). */
+  index: DispatchIndex;
   /** GitHub mode: what the fetch cost. */
   github?: { requests: number; filesFetched: number; filesFromCache: number };
   /** --baseline: what was matched, and with --update-baseline what was written (nothing from an incomplete scan). */
@@ -176,7 +178,7 @@ export async function lint(options: LintOptions): Promise<LintResult> {
     base = { ref: options.base.ref, fixed: comparison.fixed };
   }
   const report = assembleReport(scanned, head.index, findings, { suppressed, base, baseline: baselineOutcome?.summary });
-  const result: LintResult = { report, scanErrors, scanNotes: discovery.notes, roots: new Map(local.map((repository) => [repository.name, repository.root])), config };
+  const result: LintResult = { report, scanErrors, scanNotes: discovery.notes, roots: new Map(local.map((repository) => [repository.name, repository.root])), config, index: head.index };
   if (remote) result.github = { requests: remote.client.requestCount(), filesFetched: remote.scan.filesFetched, filesFromCache: remote.scan.filesFromCache };
   if (baselineOutcome) result.baseline = baselineOutcome;
   return result;

@@ -5,6 +5,7 @@
 import type { Config } from './config/config.js';
 import type { DispatchIndex } from './graph/index.js';
 import type { Location, Position, RelatedLocation, Severity } from './model.js';
+import { PROJECT_URL } from './util/package-root.js';
 
 export interface FindingDraft {
   location: Location;
@@ -23,6 +24,16 @@ export interface FindingDraft {
   asNote?: boolean;
 }
 
+/** What GitHub code scanning reads from a security rule (its `security-severity`, `precision` and tags). */
+export interface SecurityMeta {
+  /** CVSS-like score as GitHub reads it: 9.0+ critical, 7.0-8.9 high, 4.0-6.9 medium, below 4.0 low. */
+  severity: number;
+  /** How often a finding is a true positive. */
+  precision: 'very-high' | 'high' | 'medium' | 'low';
+  /** Weakness tags in code scanning's form, e.g. `external/cwe/cwe-094`. */
+  cwe: string[];
+}
+
 export interface RuleContext {
   index: DispatchIndex;
   config: Config;
@@ -39,6 +50,8 @@ export interface Rule {
    * 'base': it compares the change with `--base REF`; other lints never report it.
    */
   requires?: 'github' | 'base';
+  /** Set on rules whose findings are security problems: code scanning files them as security alerts. */
+  security?: SecurityMeta;
   check(context: RuleContext): void;
 }
 
@@ -52,4 +65,8 @@ export function relate(owner: { repo: string; path: string }, position: Position
 
 export function docsPath(ruleId: string): string {
   return `docs/rules/${ruleId}.md`;
+}
+
+export function docsUrl(ruleId: string): string {
+  return `${PROJECT_URL}/blob/main/${docsPath(ruleId)}`;
 }

@@ -88,6 +88,19 @@ export class DispatchIndex {
     );
   }
 
+  /** The workflows a send starts: listeners of its event type, or the workflow_dispatch workflow it names. */
+  workflowsStartedBy(send: Send): WorkflowFacts[] {
+    const target = send.target.value;
+    if (target === undefined) return [];
+    if (send.kind === 'repository_dispatch') {
+      const type = send.eventType?.value;
+      return type === undefined ? [] : this.listenersAccepting(target, type);
+    }
+    const id = send.workflow?.value;
+    const workflow = id === undefined ? undefined : this.findWorkflow(target, id, send.workflowByName ?? false);
+    return workflow?.workflowDispatch ? [workflow] : [];
+  }
+
   edges(): Edge[] {
     const edges = new Map<string, Edge>();
     for (const send of this.sends) {

@@ -1,14 +1,11 @@
 /** ESLint's "stylish" shape: findings grouped under their file, then a one-line summary. */
 import { relative, join } from 'node:path';
 import type { Finding, Report } from '../model.js';
-import type { Palette } from './colour.js';
+import type { FormatContext } from './context.js';
+import { plural, severityCounts } from './words.js';
 
-export interface StylishOptions {
-  palette: Palette;
-  /** Repository name → local folder, to print paths a terminal can open. */
-  roots: Map<string, string>;
-  cwd: string;
-}
+/** What stylish reads of the context: colours, and local folders to print paths a terminal can open. */
+export type StylishOptions = Pick<FormatContext, 'palette' | 'roots' | 'cwd'>;
 
 export function formatStylish(report: Report, options: StylishOptions): string {
   const { palette: c } = options;
@@ -34,7 +31,7 @@ export function formatStylish(report: Report, options: StylishOptions): string {
     lines.push(`${plural(report.repos.length, 'repository', 'repositories')}, ${plural(report.repos.reduce((sum, repo) => sum + repo.workflows, 0), 'workflow')}: no ${report.base ? 'new ' : ''}problems${context}`);
   } else {
     const mark = errors > 0 ? c.red(c.bold('✖')) : warnings > 0 ? c.yellow(c.bold('⚠')) : c.blue(c.bold('ℹ'));
-    lines.push('', `${mark} ${c.bold(`${plural(total, report.base ? 'new problem' : 'problem', report.base ? 'new problems' : 'problems')} (${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${plural(notes, 'note')})`)} in ${plural(report.repos.length, 'repository', 'repositories')}${context}`);
+    lines.push('', `${mark} ${c.bold(`${plural(total, report.base ? 'new problem' : 'problem', report.base ? 'new problems' : 'problems')} (${severityCounts(report.summary)})`)} in ${plural(report.repos.length, 'repository', 'repositories')}${context}`);
   }
   return `${lines.join('\n').replace(/^\n/, '')}\n`;
 }
@@ -54,8 +51,4 @@ function fileLabel(finding: Finding, options: StylishOptions): string {
   if (!root) return `${finding.location.repo}/${finding.location.path}`;
   const path = relative(options.cwd, join(root, finding.location.path));
   return `${path}  ${`(${finding.location.repo})`}`;
-}
-
-function plural(count: number, word: string, words = `${word}s`): string {
-  return `${count} ${count === 1 ? word : words}`;
 }

@@ -16,3 +16,6 @@ export function packageRoot(): string {
 export function packageVersion(): string {
   return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 }
+
+/** Where the project is published: SARIF's informationUri; rule doc links (helpUri, Markdown reports) point under it. */
+export const PROJECT_URL = 'https://github.com/dispatch-lint/dispatch-lint';
