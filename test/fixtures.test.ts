@@ -10,7 +10,8 @@ import { RULES } from '../rules/index.js';
 import { expectedText, jsonReport, projectRoot } from './support/lint.js';
 
 const fixtures = join(projectRoot, 'fixtures');
-const SEED_ORGS = ['reasonkit', 'market-data-pending', 'market-data-fixed'];
+// The seeds' organisations, and shell-loops (sends from shell loops and lists in `run:` scripts).
+const SEED_ORGS = ['reasonkit', 'market-data-pending', 'market-data-fixed', 'shell-loops'];
 
 describe('seed organisations', () => {
   for (const org of SEED_ORGS) {
