@@ -73,6 +73,40 @@ export interface RawSend {
    * `--header`/`-H` given to gh api. Undefined when the token comes from the environment (gh's GH_TOKEN).
    */
   authorization?: RawValue;
+  /**
+   * Shell variables the script itself sets and the values above read (`for repo in a b` ... `$repo`), in the
+   * order they must be resolved: a binding's values may read the bindings before it. Each combination of
+   * their values is one concrete send, at this send's span.
+   */
+  bindings?: RawBinding[];
+}
+
+/** A shell variable the script sets; `values` undefined: only known at run time (the send stays unresolved). */
+export interface RawBinding {
+  name: string;
+  values?: RawBindingValue[];
+  /** Tests a value must pass to reach the send (a `case` arm, an `if [ "$r" = x ]` branch): all of them. */
+  filters?: RawValueFilter[];
+}
+
+/** A value passes when it matches one of `anyOf` (if given) and none of `noneOf`: bash glob patterns. */
+export interface RawValueFilter {
+  anyOf?: string[];
+  noneOf?: string[];
+}
+
+/** A text the variable takes its values from: one value, or several once expanded and split. */
+export interface RawBindingValue {
+  /** As spelt, after shell quote removal: it may hold `${{ }}` and `$VAR`. */
+  text: string;
+  span: Span;
+  /**
+   * How bash splits the expanded text into values: `none` (an assignment, a quoted word), `words` on blanks
+   * and newlines (an unquoted `$VAR` in a `for` list), `lines` (what `while read` reads; blank lines skipped).
+   */
+  split: 'none' | 'words' | 'lines';
+  /** False where bash does not expand `$VAR` in it (a quoted here-document); `${{ }}` is substituted anyway. */
+  expand: boolean;
 }
 
 /** A read of `client_payload` inside a script, e.g. `context.payload.client_payload.version` in github-script. */

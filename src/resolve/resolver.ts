@@ -95,9 +95,12 @@ function dedupe(values: string[]): string[] {
   return [...new Set(values)];
 }
 
-/** Expands `$NAME` / `${NAME}`; undefined when a variable is unknown or the text runs a command. */
+/**
+ * Expands `$NAME` / `${NAME}`; undefined when a variable is unknown, the text runs a command, or it reads a
+ * positional or special parameter (`$1`, `$@`: a function's arguments, only known at run time).
+ */
 export function expandShellVariables(text: string, env: Record<string, string>): string | undefined {
-  if (/\$\(|`/.test(text)) return undefined;
+  if (/\$\(|`|\$[0-9@*#?!]/.test(text)) return undefined;
   let unknown = false;
   const out = text.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g, (_match, braced?: string, bare?: string) => {
     const name = (braced ?? bare) as string;

@@ -544,3 +544,207 @@ describe('robustness', () => {
     expect(facts.problems.length).toBeGreaterThan(0);
   });
 });
+
+/** A send's bindings as `name: [value texts as spelt]` (undefined: only known at run time). */
+function bindingsOf(script: string, send: RawSend): Record<string, { values?: string[]; split?: string[]; filters?: unknown }> {
+  return Object.fromEntries(
+    (send.bindings ?? []).map((binding) => {
+      const shown: { values?: string[]; split?: string[]; filters?: unknown } = {};
+      if (binding.values) {
+        shown.values = binding.values.map((value) => at(script, value.span)!);
+        shown.split = binding.values.map((value) => value.split);
+      }
+      if (binding.filters) shown.filters = binding.filters;
+      return [binding.name, shown];
+    }),
+  );
+}
+
+describe('loops and lists: the values a send takes', () => {
+  it('binds a for variable to each word of its list, at the send', () => {
+    const script = 'for repo in a b c; do gh workflow run ci.yml --repo "acme/$repo" || echo "failed: $repo"; done';
+    const send = onlySend(script);
+    expect(at(script, send.span)).toBe('gh workflow run ci.yml --repo "acme/$repo"');
+    expect(send.repository?.text).toBe('acme/$repo');
+    expect(send.bindings).toEqual([
+      {
+        name: 'repo',
+        values: [
+          { text: 'a', span: { start: 12, end: 13 }, split: 'none', expand: true },
+          { text: 'b', span: { start: 14, end: 15 }, split: 'none', expand: true },
+          { text: 'c', span: { start: 16, end: 17 }, split: 'none', expand: true },
+        ],
+      },
+    ]);
+  });
+
+  it.each([
+    ['a newline before do', 'for repo in a b\ndo\n  gh api repos/o/$repo/dispatches -f event_type=x\ndone'],
+    ['do and done on their own lines', 'for repo in a b ; \n  do\n    gh api repos/o/$repo/dispatches -f event_type=x\n  done\n'],
+    ['a list continued over lines', 'for repo in \\\n  a \\\n  b; do\n  gh api repos/o/$repo/dispatches -f event_type=x\ndone'],
+    ['select', 'select repo in a b; do gh api repos/o/$repo/dispatches -f event_type=x; break; done'],
+    ['a brace group and an if inside the body', 'for repo in a b; do { if true; then gh api repos/o/$repo/dispatches -f event_type=x; fi; }; done'],
+  ])('reads a for loop with %s', (_name, script) => {
+    expect(bindingsOf(script, onlySend(script))).toEqual({ repo: { values: ['a', 'b'], split: ['none', 'none'] } });
+  });
+
+  it('splits an unquoted $VAR of a for list, never a quoted one', () => {
+    const unquoted = 'for r in $REPOS ${MORE} ${{ env.LIST }}; do gh api repos/o/$r/dispatches -f event_type=x; done';
+    expect(bindingsOf(unquoted, onlySend(unquoted))).toEqual({ r: { values: ['$REPOS', '${MORE}', '${{ env.LIST }}'], split: ['words', 'words', 'words'] } });
+    const quoted = 'for r in "$REPOS" "${{ env.LIST }}"; do gh api repos/o/$r/dispatches -f event_type=x; done';
+    expect(bindingsOf(quoted, onlySend(quoted))).toEqual({ r: { values: ['"$REPOS"', '"${{ env.LIST }}"'], split: ['none', 'none'] } });
+  });
+
+  it('reads the lines of a while-read loop from a here-string, a here-document or an echo', () => {
+    const hereString = 'while read -r r; do\n  gh api repos/$OWNER/$r/dispatches -f event_type=x\ndone <<< "$REPOS"';
+    expect(bindingsOf(hereString, onlySend(hereString))).toEqual({ r: { values: ['"$REPOS"'], split: ['lines'] } });
+    const heredoc = "while IFS= read -r r; do gh workflow run ci.yml -R \"o/$r\"; done <<'EOF'\nalpha\nbeta\nEOF\n";
+    const send = onlySend(heredoc);
+    expect(bindingsOf(heredoc, send)).toEqual({ r: { values: ['alpha\nbeta\n'], split: ['lines'] } });
+    expect(send.bindings?.[0]?.values?.[0]?.expand).toBe(false); // a quoted delimiter: bash expands nothing
+    const echoed = 'echo "$REPOS" | while read repo; do gh workflow run ci.yml -R "o/$repo"; done';
+    expect(bindingsOf(echoed, onlySend(echoed))).toEqual({ repo: { values: ['"$REPOS"'], split: ['lines'] } });
+    const printed = "printf '%s\\n' one two | while read repo; do gh workflow run ci.yml -R \"o/$repo\"; done";
+    expect(bindingsOf(printed, onlySend(printed))).toEqual({ repo: { values: ['one', 'two'], split: ['lines', 'lines'] } });
+  });
+
+  it('reads arrays, quoted or not, and mapfile', () => {
+    const script = 'repos=(a "b c" $D)\nfor r in "${repos[@]}"; do gh api repos/o/$r/dispatches -f event_type=x; done';
+    expect(bindingsOf(script, onlySend(script))).toEqual({ r: { values: ['a', '"b c"', '$D'], split: ['none', 'none', 'words'] } });
+    const unquoted = 'repos=(\n  a   # the first\n  "b c"\n)\nfor r in ${repos[@]}; do gh api repos/o/$r/dispatches -f event_type=x; done';
+    expect(bindingsOf(unquoted, onlySend(unquoted))).toEqual({ r: { values: ['a', '"b c"'], split: ['words', 'words'] } });
+    const mapfile = 'mapfile -t repos <<< "$REPOS"\nfor r in "${repos[@]}"; do gh api repos/o/$r/dispatches -f event_type=x; done';
+    expect(bindingsOf(mapfile, onlySend(mapfile))).toEqual({ r: { values: ['"$REPOS"'], split: ['lines'] } });
+  });
+
+  it('gives one binding per variable of nested loops, outer first', () => {
+    const script = 'for o in a b; do\n  for r in x y; do\n    gh api repos/$o/$r/dispatches -f event_type=$r\n  done\ndone';
+    const send = onlySend(script);
+    expect(send.bindings?.map((binding) => binding.name)).toEqual(['o', 'r']);
+    expect(bindingsOf(script, send)).toEqual({ o: { values: ['a', 'b'], split: ['none', 'none'] }, r: { values: ['x', 'y'], split: ['none', 'none'] } });
+  });
+
+  it.each([
+    ['a list from $(...)', 'for r in $(jq -r ".[]" repos.json); do gh api repos/o/$r/dispatches -f event_type=x; done'],
+    ['a list from backticks', 'for r in `cat repos`; do gh api repos/o/$r/dispatches -f event_type=x; done'],
+    ['a glob', 'for r in repos/*; do gh api repos/o/$r/dispatches -f event_type=x; done'],
+    ['a brace expansion', 'for r in app-{a,b}; do gh api repos/o/$r/dispatches -f event_type=x; done'],
+    ['"$@"', 'for r; do gh api repos/o/$r/dispatches -f event_type=x; done'],
+    ['a variable reassigned in the body', 'for r in a b; do r="$r-x"; gh api repos/o/$r/dispatches -f event_type=x; done'],
+    ['a variable made local in the body', 'for r in a b; do local r; gh api repos/o/$r/dispatches -f event_type=x; done'],
+    ['a variable rebound by an inner loop', 'for r in a b; do for r in c; do :; done; gh api repos/o/$r/dispatches -f event_type=x; done'],
+    ['lines from a file', 'while read -r r; do gh api repos/o/$r/dispatches -f event_type=x; done < repos.txt'],
+    ['lines from a command', 'jq -r ".[]" f | while read -r r; do gh api repos/o/$r/dispatches -f event_type=x; done'],
+    ['a read of two names', 'while read -r r ev; do gh api repos/o/$r/dispatches -f event_type=x; done <<< "$LIST"'],
+    ['a C-style for', 'for ((r = 0; r < 3; r++)); do gh api repos/o/r$r/dispatches -f event_type=x; done'],
+    ['a loop variable used after its loop', 'for r in a b; do :; done\ngh api repos/o/$r/dispatches -f event_type=x'],
+    ['an IFS the script changes', 'IFS=,\nfor r in $REPOS; do gh api repos/o/$r/dispatches -f event_type=x; done'],
+    ['a done with no do', 'done\nfor r in a; do gh api repos/o/$r/dispatches -f event_type=x; done'],
+    ['an if never closed', 'for r in a; do if true; then gh api repos/o/$r/dispatches -f event_type=x; done'],
+  ])('leaves the values unknown (unresolved) for %s', (_name, script) => {
+    expect(bindingsOf(script, onlySend(script))).toEqual({ r: {} });
+  });
+
+  it('narrows the values in case arms, and in [ ] / [[ ]] tests of the variable', () => {
+    const script = [
+      'for r in a b c d; do',
+      '  case "$r" in',
+      '    a|b) gh api repos/o/$r/dispatches -f event_type=one ;;',
+      '    *)',
+      '      if [[ $r == c* ]]; then gh api repos/o/$r/dispatches -f event_type=two',
+      '      elif [ "$r" != "x" ]; then gh api repos/o/$r/dispatches -f event_type=three',
+      '      else gh api repos/o/$r/dispatches -f event_type=four; fi ;;',
+      '  esac',
+      'done',
+    ].join('\n');
+    const sends = parseShellScript(script).sends;
+    expect(sends.map((send) => [send.eventType?.text, send.bindings?.[0]?.filters])).toEqual([
+      ['one', [{ anyOf: ['a', 'b'] }]],
+      ['two', [{ anyOf: ['c*'] }, { anyOf: ['*'], noneOf: ['a', 'b'] }]],
+      ['three', [{ noneOf: ['x'] }, { noneOf: ['c*'] }, { anyOf: ['*'], noneOf: ['a', 'b'] }]],
+      ['four', [{ noneOf: ['c*'] }, { anyOf: ['x'] }, { anyOf: ['*'], noneOf: ['a', 'b'] }]],
+    ]);
+  });
+
+  it('does not narrow on a command that any value may pass, and does not guess on a test it cannot read', () => {
+    const command = 'for r in a b; do if gh api "repos/o/$r" >/dev/null; then gh api repos/o/$r/dispatches -f event_type=x; fi; done';
+    expect(bindingsOf(command, onlySend(command))).toEqual({ r: { values: ['a', 'b'], split: ['none', 'none'] } });
+    const regex = 'for r in a b; do if [[ $r =~ ^a ]]; then gh api repos/o/$r/dispatches -f event_type=x; fi; done';
+    expect(bindingsOf(regex, onlySend(regex))).toEqual({ r: {} });
+  });
+
+  it('reads a case inside $(...) without taking its pattern parenthesis for the end', () => {
+    const script = 'OUT=$(for r in a b; do case $r in a) gh api repos/o/$r/dispatches -f event_type=x;; esac; done)';
+    expect(bindingsOf(script, onlySend(script))).toEqual({ r: { values: ['a', 'b'], split: ['none', 'none'], filters: [{ anyOf: ['a'] }] } });
+  });
+});
+
+describe('plain assignments before the send', () => {
+  it('binds a literal assigned once before the send on every path, and what it reads in turn', () => {
+    const script = 'OWNER=acme\nexport REPO="$OWNER/x"; gh api repos/$REPO/dispatches -f event_type=y';
+    const send = onlySend(script);
+    expect(send.repository?.text).toBe('$REPO');
+    expect(bindingsOf(script, send)).toEqual({ OWNER: { values: ['acme'], split: ['none'] }, REPO: { values: ['"$OWNER/x"'], split: ['none'] } });
+  });
+
+  it('leaves the script environment alone: a name the script never assigns is the step env:s', () => {
+    expect(onlySend('gh api repos/$OWNER/x/dispatches -f event_type=y').bindings).toBeUndefined();
+  });
+
+  it.each([
+    ['assigned in a branch', 'if [ -n "$X" ]; then REPO=a/b; fi\ngh api repos/$REPO/dispatches -f event_type=y'],
+    ['assigned twice', 'REPO=a/b\nREPO=a/c\ngh api repos/$REPO/dispatches -f event_type=y'],
+    ['assigned after the send', 'gh api repos/$REPO/dispatches -f event_type=y\nREPO=a/b'],
+    ['assigned after &&', 'cd x && REPO=a/b\ngh api repos/$REPO/dispatches -f event_type=y'],
+    ['assigned in a subshell', '( REPO=a/b )\ngh api repos/$REPO/dispatches -f event_type=y'],
+    ['assigned by $(...)', 'REPO=$(cat repo)\ngh api repos/$REPO/dispatches -f event_type=y'],
+    ['assigned by read', 'read -r REPO < repo.txt\ngh api repos/$REPO/dispatches -f event_type=y'],
+    ['appended to', 'REPO=a/\nREPO+=b\ngh api repos/$REPO/dispatches -f event_type=y'],
+  ])('leaves a variable %s unknown', (_name, script) => {
+    expect(bindingsOf(script, onlySend(script))).toEqual({ REPO: {} });
+  });
+});
+
+describe('request bodies it cannot read', () => {
+  it.each([
+    ['gh api --input FILE', 'gh api repos/o/r/dispatches --input event.json', '--input event.json'],
+    ['gh api --input - from a command', 'jq -n . | gh api repos/o/r/dispatches --input -', '--input -'],
+    ['curl --data @FILE', 'curl -X POST https://api.github.com/repos/o/r/dispatches --data @event.json', '--data @event.json'],
+    ['curl -d @- with an unknown stdin', 'cat e.json | curl https://api.github.com/repos/o/r/dispatches -d @-', '-d @-'],
+    ['curl --data-urlencode', 'curl https://api.github.com/repos/o/r/dispatches --data-urlencode e@event.txt', '--data-urlencode e@event.txt'],
+    ['curl -X POST -T FILE', 'curl -X POST -T event.json https://api.github.com/repos/o/r/dispatches', '-T event.json'],
+  ])('gives %s an unresolved event type at the option, not an empty one', (_name, script, option) => {
+    const send = onlySend(script);
+    expect(send.eventType).toEqual({ text: option, span: send.eventType?.span, exact: false });
+    expect(at(script, send.eventType?.span)).toBe(option);
+    expect(send.payload?.kind).toBe('unknown');
+  });
+
+  it('reads no event type into a workflow dispatch body it cannot see', () => {
+    expect(onlySend('gh api repos/o/r/actions/workflows/ci.yml/dispatches --input body.json').eventType).toBeUndefined();
+  });
+
+  it('takes -F event_type=@file as read from a file', () => {
+    expect(onlySend('gh api repos/o/r/dispatches -F event_type=@type.txt').eventType?.exact).toBe(false);
+  });
+});
+
+describe('linear time', () => {
+  const command = 'gh api repos/acme/target/dispatches -f event_type=built';
+
+  it('finds every send of a 16,000-command && chain, each at its own span', () => {
+    const script = Array(16_000).fill(command).join(' && ');
+    const sends = parseShellScript(script).sends;
+    expect(sends).toHaveLength(16_000);
+    expect(at(script, sends[15_999]?.span)).toBe(command);
+    expect(sends[15_999]?.span.start).toBe(15_999 * (command.length + 4));
+  });
+
+  it('finds every send of a 1 MB line, piped and reading the event file', () => {
+    const piped = `jq .client_payload.x "$GITHUB_EVENT_PATH" | ${command}`;
+    const script = Array(Math.floor(1_000_000 / (piped.length + 4))).fill(piped).join(' && ');
+    const facts = parseShellScript(script);
+    expect(facts.sends).toHaveLength(Math.floor(1_000_000 / (piped.length + 4)));
+    expect(facts.payloadReads.filter((read) => !read.whole)).toHaveLength(facts.sends.length);
+  });
+});

@@ -7,8 +7,10 @@ import type { JsonValue } from '../../expressions/evaluate.js';
 import { forEachChain, literalKeys, parseExpression } from '../../expressions/parse.js';
 import { findExpressions, singleExpression } from '../../expressions/template.js';
 import { resolveText, type Scope } from '../../resolve/resolver.js';
+import { bindingScopes, withoutVariables } from '../../resolve/shell-bindings.js';
 import { payloadFacts } from '../payload.js';
 import type { JobSource, StepSource } from '../step-outputs.js';
+import type { RawBindingValue } from '../raw-send.js';
 import type { SendSpec, TokenSpec, ValueRef } from './spec.js';
 
 export interface StepContext {
@@ -38,25 +40,35 @@ export interface StepContext {
 }
 
 /** Beyond this many concrete sends from one step (declared values × matrix), keep the step unresolved. */
-const MAX_SENDS_PER_STEP = 64;
+export const MAX_SENDS_PER_STEP = 64;
 
 export function concretize(spec: SendSpec, context: StepContext): Send[] {
-  const targets = spec.target ? resolveRef(spec.target, context.scope) : [context.repo];
+  const token = tokenFacts(spec.token, context);
+  const stepOutputRefs = stepOutputs(spec.feedingTexts, context);
+  if (!spec.bindings) return sendsInScope(spec, context, context.scope, token, stepOutputRefs);
+  // One set of sends per combination of the script's own variables (a loop's values, an assignment).
+  const scopes = bindingScopes(spec.bindings, context.scope, MAX_SENDS_PER_STEP);
+  const sends = scopes?.flatMap((scope) => sendsInScope(spec, context, scope, token, stepOutputRefs));
+  if (sends && sends.length <= MAX_SENDS_PER_STEP) return sends;
+  // Too many: one send, with whatever reads those variables unresolved.
+  return sendsInScope(spec, context, withoutVariables(context.scope, spec.bindings.map((binding) => binding.name)), token, stepOutputRefs);
+}
+
+function sendsInScope(spec: SendSpec, context: StepContext, scope: Scope, token: TokenFacts, stepOutputRefs: StepOutputRef[]): Send[] {
+  const targets = spec.target ? resolveRef(spec.target, scope) : [context.repo];
   const named = spec.kind === 'repository_dispatch' ? spec.eventType : spec.workflow;
   // A missing event type or workflow is an empty one: the action or API rejects it.
-  const names = named ? resolveRef(named, context.scope) : [''];
+  const names = named ? resolveRef(named, scope) : [''];
   const targetValues: (string | undefined)[] = targets ?? [undefined];
   const nameValues: (string | undefined)[] = names ?? [undefined];
   if (targetValues.length * nameValues.length > MAX_SENDS_PER_STEP) return [];
 
-  const payload = payloadFacts(spec.payload, context.scope, context.triggers, context.inputTypes, {
+  const payload = payloadFacts(spec.payload, scope, context.triggers, context.inputTypes, {
     rawEnv: context.rawEnv,
     inputTypes: context.inputTypes,
     ...(context.steps ? { steps: context.steps } : {}),
     ...(context.jobs ? { jobs: context.jobs } : {}),
   });
-  const token = tokenFacts(spec.token, context);
-  const stepOutputRefs = stepOutputs(spec.feedingTexts, context);
   const sends: Send[] = [];
   for (const target of targetValues) {
     for (const name of nameValues) {
@@ -83,7 +95,7 @@ export function concretize(spec: SendSpec, context: StepContext): Send[] {
         if (spec.workflowByName) send.workflowByName = true;
       }
       if (spec.addedInputs.length > 0) send.addedInputs = spec.addedInputs;
-      if (spec.ref) send.ref = resolvedValue(spec.ref, firstValue(spec.ref, context.scope));
+      if (spec.ref) send.ref = resolvedValue(spec.ref, firstValue(spec.ref, scope));
       if (context.matrix && Object.keys(context.matrix).length > 0 && mentionsMatrix(spec)) {
         send.matrix = Object.fromEntries(Object.entries(context.matrix).map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)]));
       }
@@ -112,7 +124,19 @@ function resolvedValue(ref: Pick<ValueRef, 'text' | 'position'>, value: string |
 
 export function mentionsMatrix(spec: SendSpec): boolean {
   const texts = [spec.target, spec.eventType, spec.workflow, spec.ref].filter((ref): ref is ValueRef => ref !== undefined).map((ref) => ref.text);
-  return texts.some((text) => /matrix\./i.test(text));
+  return texts.some((text) => /matrix\./i.test(text)) || (spec.bindings ?? []).some((binding) => bindingMentionsMatrix(binding.values));
+}
+
+/** Whether a binding's values read `matrix`; a list shared by many sends is scanned once. */
+const matrixMentions = new WeakMap<RawBindingValue[], boolean>();
+function bindingMentionsMatrix(values: RawBindingValue[] | undefined): boolean {
+  if (!values) return false;
+  let mentions = matrixMentions.get(values);
+  if (mentions === undefined) {
+    mentions = values.some((value) => /matrix\./i.test(value.text));
+    matrixMentions.set(values, mentions);
+  }
+  return mentions;
 }
 
 /** Follows a token to its origin: a secret, GITHUB_TOKEN, an app-token step, through env variables. */

@@ -7,7 +7,7 @@ import type { Position } from '../../model.js';
 import type { SourceFile } from '../../yaml/source.js';
 import type { RepositoryFiles } from '../repository-files.js';
 import { parseGithubScript } from '../github-script.js';
-import type { RawPayload, RawSend, RawValue, ScriptFacts } from '../raw-send.js';
+import type { RawBindingValue, RawPayload, RawSend, RawValue, ScriptFacts } from '../raw-send.js';
 import { parseShellScript } from '../shell.js';
 import { parseTemplatedJson, type JsonNode } from '../templated-json.js';
 import { findActionSender, isGithubScript, type ActionSender } from './actions.js';
@@ -190,7 +190,23 @@ function scriptSpec(raw: RawSend, scalar: Scalar, source: SourceFile, githubScri
   if (gitRef) spec.ref = gitRef;
   if (raw.payload) spec.payload = rawPayloadSpec(raw.payload, scalar, source, shell);
   if (raw.body) readBody(spec, scriptRef(raw.body, scalar, source, shell));
+  if (raw.bindings) {
+    spec.bindings = raw.bindings;
+    // A loop over `${{ steps.x.outputs.list }}` depends on that step as much as the command does.
+    for (const binding of raw.bindings) spec.feedingTexts.push(...bindingRefs(binding.values ?? [], scalar, source));
+  }
   return spec;
+}
+
+/** The binding values that hold an expression, as refs; a list shared by many sends is read once. */
+const bindingRefCache = new WeakMap<RawBindingValue[], ValueRef[]>();
+function bindingRefs(values: RawBindingValue[], scalar: Scalar, source: SourceFile): ValueRef[] {
+  let refs = bindingRefCache.get(values);
+  if (!refs) {
+    refs = values.filter((value) => value.text.includes('${{')).map((value) => scriptRef({ ...value, exact: true }, scalar, source, true));
+    bindingRefCache.set(values, refs);
+  }
+  return refs;
 }
 
 function shellToken(raw: RawSend, scalar: Scalar, source: SourceFile, position: Position): TokenSpec {
@@ -232,6 +248,8 @@ function readBody(spec: SendSpec, body: ValueRef): void {
   }
   if (!parsed.ok || parsed.node.type !== 'object') {
     spec.payload = { kind: 'unknown', reason: 'its request body could not be read as JSON', position: body.position };
+    // `-d "$BODY"`: the event type is in there somewhere, unknown (unresolved), not missing (empty).
+    if (spec.kind === 'repository_dispatch') spec.eventType = { ...body, exact: false };
     return;
   }
   const member = (name: string) => parsed.node.type === 'object' ? parsed.node.entries.find((entry) => entry.key === name)?.value : undefined;

@@ -4,7 +4,7 @@
  * payload reading are written once.
  */
 import type { Position } from '../../model.js';
-import type { RawPayload } from '../raw-send.js';
+import type { RawBinding, RawPayload } from '../raw-send.js';
 
 export interface ValueRef {
   text: string;
@@ -48,6 +48,8 @@ export interface SendSpec {
   addedInputs: string[];
   /** Texts whose `steps.X.outputs.Y` reads feed this dispatch. */
   feedingTexts: ValueRef[];
+  /** Shell variables the script sets that the values above read: one concrete send per combination. */
+  bindings?: RawBinding[];
 }
 
 export type { RawPayload };
