@@ -25,6 +25,8 @@ export const unresolvedDispatch: Rule = {
 
 function howToDeclare(text: string, repo: string): string {
   const expression = findExpressions(text)[0];
-  if (!expression) return `\`${text}\` is only known at run time, so it is not checked`;
-  return `\`${text}\` is only known at run time, so it is not checked; declare its values in the config: values: [{ repo: ${repo}, expression: "${expression.source}", values: [...] }]`;
+  // A whole request body can be kilobytes long: its start says enough.
+  const shown = text.length > 80 ? `${text.slice(0, 77).replace(/\s+/g, ' ')}...` : text;
+  if (!expression) return `\`${shown}\` is only known at run time, so it is not checked`;
+  return `\`${shown}\` is only known at run time, so it is not checked; declare its values in the config: values: [{ repo: ${repo}, expression: "${expression.source}", values: [...] }]`;
 }

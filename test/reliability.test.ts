@@ -47,6 +47,28 @@ describe('values nested past the limits cost one finding, not the report', () =>
     expect(report.graph.edges).toContainEqual({ from: 'acme/api', to: 'acme/deploy', kind: 'repository_dispatch', event: 'deploy', status: 'ok' });
   });
 
+  it('the same through curl -d and gh api --input: the payload is a note, the event type unresolved, never "empty"', () => {
+    const steps = (body: string) => `on: push\njobs:\n  s:\n    runs-on: ubuntu-latest\n    steps:\n${body}`;
+    const root = org({
+      ...GOOD_PAIR,
+      'web/.github/workflows/curl.yml': steps(`      - run: |\n          curl -X POST -H "Authorization: token \${{ secrets.DISPATCH_TOKEN }}" https://api.github.com/repos/acme/deploy/dispatches -d '{"event_type": "deploy", "client_payload": ${deepJson}}'\n`),
+      'web/.github/workflows/gh-input.yml': steps(`      - run: |\n          gh api repos/acme/deploy/dispatches --input - <<'EOF'\n          {"event_type": "deploy", "client_payload": ${deepJson}}\n          EOF\n        env:\n          GH_TOKEN: \${{ secrets.DISPATCH_TOKEN }}\n`),
+    });
+    const { status, report } = lintJson([root]);
+    expect(status).toBe(0);
+    const web = report.findings.filter((finding) => finding.location.repo === 'acme/web');
+    expect(web.map((finding) => [finding.location.path, finding.rule, finding.severity])).toEqual([
+      ['.github/workflows/curl.yml', 'unresolved-dispatch', 'note'],
+      ['.github/workflows/curl.yml', 'workflow-syntax', 'note'],
+      ['.github/workflows/gh-input.yml', 'unresolved-dispatch', 'note'],
+      ['.github/workflows/gh-input.yml', 'workflow-syntax', 'note'],
+    ]);
+    expect(web.filter((finding) => finding.rule === 'workflow-syntax').map((finding) => finding.message.split(': ').slice(1).join(': '))).toEqual([
+      'the client_payload of this dispatch was not checked: its request body nests more than 64 levels deep, beyond what dispatch-lint reads',
+      'the client_payload of this dispatch was not checked: its request body nests more than 64 levels deep, beyond what dispatch-lint reads',
+    ]);
+  });
+
   it('the same for deeply nested YAML or JavaScript', () => {
     const steps = (body: string) => `on: push\njobs:\n  s:\n    runs-on: ubuntu-latest\n    steps:\n${body}`;
     const root = org({

@@ -243,7 +243,8 @@ function rawPayloadSpec(payload: RawPayload, scalar: Scalar, source: SourceFile,
 function readBody(spec: SendSpec, body: ValueRef): void {
   const parsed = parseTemplatedJson(body.text, { shellVariables: body.shell });
   if (!parsed.ok && parsed.tooDeep) {
-    spec.payload = { kind: 'unknown', reason: `its request body ${parsed.error}`, position: body.position, beyondLimit: true };
+    spec.payload = { kind: 'unknown', reason: `its request body ${parsed.error.replace(/^it /, '')}`, position: body.position, beyondLimit: true };
+    if (spec.kind === 'repository_dispatch') spec.eventType = { ...body, exact: false };
     return;
   }
   if (!parsed.ok || parsed.node.type !== 'object') {
