@@ -34,6 +34,8 @@ export function payloadFacts(spec: PayloadSpec, scope: Scope, triggers: string[]
       return {
         kind: 'object',
         position: spec.position,
+        ...(spec.builtBy !== undefined ? { builtBy: spec.builtBy } : {}),
+        ...(spec.runTimeKeys !== undefined ? { runTimeKeys: spec.runTimeKeys } : {}),
         fields: spec.fields.map((field) => {
           const payloadField: PayloadField = { path: field.path, valueType: field.valueType as ValueType, position: field.keyPosition, valuePosition: field.value.position };
           const value = field.value.exact ? singleValue(field.value.text, scope, field.value.shell) : undefined;

@@ -65,16 +65,16 @@ export class DispatchIndex {
   }
 
   /**
-   * The workflow a workflow_dispatch names: by file name (with or without `.github/workflows/`), else, where
-   * the sender allows it, by `name:`.
+   * The workflow a workflow_dispatch names: by file name (with or without `.github/workflows/`), else by one of
+   * the other file names the sender takes (`alternatives`), else, where the sender allows it, by `name:`.
    */
-  findWorkflow(repo: string, id: string, byName: boolean): WorkflowFacts | undefined {
+  findWorkflow(repo: string, id: string, byName: boolean, alternatives: string[] = []): WorkflowFacts | undefined {
     const workflows = this.repository(repo)?.workflows ?? [];
-    const fileName = id.replace(/^\.github\/workflows\//, '');
-    return (
-      workflows.find((workflow) => baseName(workflow.path) === fileName) ??
-      (byName ? workflows.find((workflow) => workflow.name !== undefined && workflow.name === id) : undefined)
-    );
+    for (const fileName of [id, ...alternatives].map((name) => name.replace(/^\.github\/workflows\//, ''))) {
+      const found = workflows.find((workflow) => baseName(workflow.path) === fileName);
+      if (found) return found;
+    }
+    return byName ? workflows.find((workflow) => workflow.name !== undefined && workflow.name === id) : undefined;
   }
 
   edges(): Edge[] {
@@ -98,7 +98,7 @@ export class DispatchIndex {
     if (target === undefined || name === undefined) return 'unresolved';
     if (!this.isScanned(target)) return 'external';
     if (send.kind === 'repository_dispatch') return this.listenersAccepting(target, name).length > 0 ? 'ok' : 'no-listener';
-    const workflow = this.findWorkflow(target, name, send.workflowByName ?? false);
+    const workflow = this.findWorkflow(target, name, send.workflowByName ?? false, send.workflowAlternatives);
     if (/^\d+$/.test(name) && !workflow) return 'unresolved';
     return workflow?.workflowDispatch ? 'ok' : 'no-listener';
   }

@@ -8,7 +8,7 @@ import { forEachChain, literalKeys, parseExpression } from '../../expressions/pa
 import { findExpressions, singleExpression } from '../../expressions/template.js';
 import { resolveText, type Scope } from '../../resolve/resolver.js';
 import { payloadFacts } from '../payload.js';
-import type { SendSpec, TokenSpec, ValueRef } from './spec.js';
+import type { SendSpec, TokenSpec, ValueList, ValueRef } from './spec.js';
 
 export interface StepContext {
   repo: string;
@@ -37,6 +37,7 @@ export interface StepContext {
 const MAX_SENDS_PER_STEP = 64;
 
 export function concretize(spec: SendSpec, context: StepContext): Send[] {
+  if (spec.perValue) return concretizeEach(spec.perValue, context);
   const targets = spec.target ? resolveRef(spec.target, context.scope) : [context.repo];
   const named = spec.kind === 'repository_dispatch' ? spec.eventType : spec.workflow;
   // A missing event type or workflow is an empty one: the action or API rejects it.
@@ -72,6 +73,8 @@ export function concretize(spec: SendSpec, context: StepContext): Send[] {
       } else {
         send.workflow = resolvedValue(spec.workflow ?? { text: '', position: spec.position }, name);
         if (spec.workflowByName) send.workflowByName = true;
+        const alternatives = name !== undefined && spec.workflowAlternatives ? spec.workflowAlternatives(name) : [];
+        if (alternatives.length > 0) send.workflowAlternatives = alternatives;
       }
       if (spec.addedInputs.length > 0) send.addedInputs = spec.addedInputs;
       if (spec.ref) send.ref = resolvedValue(spec.ref, firstValue(spec.ref, context.scope));
@@ -79,6 +82,32 @@ export function concretize(spec: SendSpec, context: StepContext): Send[] {
         send.matrix = Object.fromEntries(Object.entries(context.matrix).map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)]));
       }
       sends.push(send);
+    }
+  }
+  return sends;
+}
+
+/**
+ * One spec per value of the list, each concretized in turn. The list may choose its text on a condition only
+ * known at run time (`cond && env.A || env.B`): every text it can take counts. A value written literally in the
+ * list is located there; one that came through an expression is located at the whole list.
+ */
+function concretizeEach(each: ValueList, context: StepContext): Send[] {
+  const list = each.list;
+  const texts = list.exact ? resolveText(list.text, context.scope, { shell: list.shell, alternatives: true }) : undefined;
+  if (!texts) return concretize(each.unresolved(), context);
+  const literal = findExpressions(list.text).length === 0 && !(list.shell && list.text.includes('$'));
+  const sends: Send[] = [];
+  const seen = new Set<string>();
+  for (const text of texts) {
+    for (const item of each.split(text)) {
+      if (seen.has(item.value)) continue;
+      seen.add(item.value);
+      const at: ValueRef = literal
+        ? { ...list, text: item.value, position: list.locate(item.start, item.end), locate: (start, end) => list.locate(item.start + start, item.start + end) }
+        : { ...list, text: item.value, locate: () => list.position };
+      sends.push(...concretize(each.specFor(item.value, at), context));
+      if (sends.length > MAX_SENDS_PER_STEP) return [];
     }
   }
   return sends;
@@ -102,7 +131,7 @@ function resolvedValue(ref: Pick<ValueRef, 'text' | 'position'>, value: string |
 }
 
 export function mentionsMatrix(spec: SendSpec): boolean {
-  const texts = [spec.target, spec.eventType, spec.workflow, spec.ref].filter((ref): ref is ValueRef => ref !== undefined).map((ref) => ref.text);
+  const texts = [spec.target, spec.eventType, spec.workflow, spec.ref, spec.perValue?.list].filter((ref): ref is ValueRef => ref !== undefined).map((ref) => ref.text);
   return texts.some((text) => /matrix\./i.test(text));
 }
 
