@@ -80,7 +80,7 @@ function targetsOf(send: Send, index: Parameters<Rule['check']>[0]['index']): Wo
     return type === undefined ? [] : index.listenersAccepting(target, type);
   }
   const id = send.workflow?.value;
-  const workflow = id === undefined ? undefined : index.findWorkflow(target, id, send.workflowByName ?? false);
+  const workflow = id === undefined ? undefined : index.findWorkflow(target, id, send.workflowByName ?? false, send.workflowAlternatives);
   return workflow?.workflowDispatch ? [workflow] : [];
 }
 

@@ -19,7 +19,8 @@ export const inputUnused: Rule = {
       if (reads.some((read) => read.name === undefined)) continue;
       const read = new Set(reads.map((entry) => entry.name?.toLowerCase()));
       const sent = new Set(
-        index.workflowDispatchesOf(workflow).flatMap((send) => (send.payload.kind === 'object' ? send.payload.fields.map((field) => field.path[0]?.toLowerCase()) : send.payload.kind === 'unknown' ? ['*'] : [])),
+        // A payload with keys known only at run time (slash-command-dispatch's named arguments) may send any input.
+        index.workflowDispatchesOf(workflow).flatMap((send) => (send.payload.kind === 'object' ? [...send.payload.fields.map((field) => field.path[0]?.toLowerCase()), ...(send.payload.runTimeKeys ? ['*'] : [])] : send.payload.kind === 'unknown' ? ['*'] : [])),
       );
       if (sent.has('*')) continue;
       for (const input of inputs) {

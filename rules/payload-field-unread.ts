@@ -18,6 +18,8 @@ export const payloadFieldUnread: Rule = {
       const target = send.target.value;
       const type = send.eventType?.value;
       if (target === undefined || type === undefined || send.payload.kind !== 'object') continue;
+      // A payload the action builds (slash-command-dispatch's) is not the author's to trim: nothing to report.
+      if (send.payload.builtBy !== undefined) continue;
       const listeners = index.listenersAccepting(target, type);
       if (listeners.length === 0 || listeners.some((workflow) => workflow.payloadReadsUnknown !== undefined)) continue;
       const reads = listeners.flatMap((workflow) => workflow.payloadReads.filter((entry) => entry.eventTypes === undefined || entry.eventTypes.includes(type)));

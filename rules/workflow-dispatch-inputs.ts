@@ -23,7 +23,7 @@ export const workflowDispatchInputs: Rule = {
       const target = send.target.value;
       const id = send.workflow?.value;
       if (target === undefined || id === undefined || !send.workflow) continue;
-      const workflow = index.findWorkflow(target, id, send.workflowByName ?? false);
+      const workflow = index.findWorkflow(target, id, send.workflowByName ?? false, send.workflowAlternatives);
       const trigger = workflow?.workflowDispatch;
       if (!workflow || !trigger || send.payload.kind === 'unknown' || send.payload.kind === 'not-object') continue;
       const where = `${workflow.repo}/${workflow.path}`;
@@ -57,7 +57,9 @@ export const workflowDispatchInputs: Rule = {
           report({ location: locate(send, send.position), identity: ['added', target.toLowerCase(), id, name], message: `${send.form} adds input '${name}', which ${where} does not declare, so GitHub answers 422 "Unexpected inputs provided"` });
         }
       }
-      for (const input of trigger.inputs) {
+      // Inputs chosen at run time (a chat-ops comment's named arguments) may supply the required ones.
+      const mayAddInputs = send.payload.kind === 'object' && send.payload.runTimeKeys !== undefined;
+      for (const input of mayAddInputs ? [] : trigger.inputs) {
         if (!input.required || input.hasDefault || sent.has(input.name.toLowerCase())) continue;
         report({
           location: locate(send, send.workflow.position),

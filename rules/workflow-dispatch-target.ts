@@ -20,7 +20,8 @@ export const workflowDispatchTarget: Rule = {
         report({ location: locate(send, send.workflow.position), identity: ['unnamed', target.toLowerCase()], message: `${send.repo} sends a workflow_dispatch to ${targetName} without naming a workflow` });
         continue;
       }
-      const workflow = index.findWorkflow(target, id, byName);
+      const alternatives = send.workflowAlternatives ?? [];
+      const workflow = index.findWorkflow(target, id, byName, alternatives);
       if (!workflow) {
         const candidates = (repository?.workflows ?? []).flatMap((candidate) => [baseName(candidate.path), ...(byName && candidate.name ? [candidate.name] : [])]);
         const nearest = suggest(id, candidates);
@@ -28,7 +29,9 @@ export const workflowDispatchTarget: Rule = {
         const stubNote = suggested?.alwaysFails && !send.ref ? `, a stub that fails unless dispatched with the ref of its real copy (give ref:)` : '';
         const missing = byName
           ? `${targetName} has no workflow with that file name or \`name:\`, so the dispatch fails`
-          : `${targetName} has no workflow file '${id}' (the REST API finds workflows by file name or id, not by \`name:\`), so GitHub answers 404`;
+          : alternatives.length > 0
+            ? `${targetName} has no workflow file '${id}' or ${alternatives.map((name) => `'${name}'`).join(' or ')}, so the dispatch fails`
+            : `${targetName} has no workflow file '${id}' (the REST API finds workflows by file name or id, not by \`name:\`), so GitHub answers 404`;
         report({
           location: locate(send, send.workflow.position),
           identity: ['missing', target.toLowerCase(), id],

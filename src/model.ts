@@ -68,8 +68,12 @@ export interface PayloadField {
 export type PayloadFacts =
   /** Nothing sent: an empty client_payload (`{}`), or no inputs. */
   | { kind: 'none' }
-  /** Keys known. */
-  | { kind: 'object'; fields: PayloadField[]; position: Position }
+  /**
+   * Keys known. `builtBy`: the sending action builds the payload itself (peter-evans/slash-command-dispatch), so
+   * its fields are the action's, not the workflow author's to rename or drop. `runTimeKeys`: why keys beyond
+   * `fields` may be sent too (named arguments typed in a comment), so a key not listed may still arrive.
+   */
+  | { kind: 'object'; fields: PayloadField[]; position: Position; builtBy?: string; runTimeKeys?: string }
   /**
    * Sent, but its keys cannot be known statically (a variable, a forwarded payload, a file). `beyondLimit`: it
    * nests deeper than extraction follows (src/extract/limits.ts), which the file's notes say.
@@ -126,6 +130,11 @@ export interface Send {
   workflow?: ResolvedValue;
   /** True when the sender can match a workflow by its `name:` as well as by file name (benc-uk, gh workflow run). */
   workflowByName?: boolean;
+  /**
+   * Other file names the sender takes for the same workflow, tried after `workflow` in this order
+   * (slash-command-dispatch v5 dispatches `X.yml` or else `X.yaml`).
+   */
+  workflowAlternatives?: string[];
   ref?: ResolvedValue;
   payload: PayloadFacts;
   /** Inputs the sending action adds to every workflow_dispatch by itself (Codex-/return-dispatch). */

@@ -199,3 +199,49 @@ export function splicedJsonType(expr: Expr): ValueType {
   }
   return 'unknown';
 }
+
+/**
+ * What an expression evaluates to when a condition in it is only known at run time, but the values it chooses
+ * between are known: `cond && env.A || env.B` is A or B. Each outcome is a value, or UNKNOWN with what is
+ * known of its truth (an unknown condition that `&&` returns is falsy, or `&&` would have gone on). Undefined
+ * when some outcome is an unknown value the expression could return (`inputs.x || 'a'` may be any input).
+ */
+export function possibleValues(expr: Expr, contexts: KnownContexts): JsonValue[] | undefined {
+  const outcomes = outcomesOf(expr, contexts);
+  if (outcomes.some((outcome) => outcome.value === UNKNOWN)) return undefined;
+  return outcomes.map((outcome) => outcome.value as JsonValue);
+}
+
+interface Outcome {
+  value: Maybe;
+  /** For an UNKNOWN value: whether it is known to be truthy or falsy. */
+  truthy?: boolean;
+}
+
+function outcomesOf(expr: Expr, contexts: KnownContexts): Outcome[] {
+  if (expr instanceof Grouping) return outcomesOf(expr.group, contexts);
+  if (!(expr instanceof Logical)) return [{ value: evaluate(expr, contexts) }];
+  const isOr = expr.operator.type === TokenType.OR;
+  const results: Outcome[] = [];
+  // The outcomes of the arguments so far that let evaluation go on to the next argument.
+  let goesOn = true;
+  expr.args.forEach((arg, index) => {
+    if (!goesOn) return;
+    const last = index === expr.args.length - 1;
+    goesOn = false;
+    for (const outcome of outcomesOf(arg, contexts)) {
+      if (last) {
+        results.push(outcome);
+        continue;
+      }
+      const truth = outcome.value === UNKNOWN ? outcome.truthy : truthy(outcome.value);
+      // `||` returns a truthy argument and goes on past a falsy one; `&&` the reverse.
+      if (truth === undefined) {
+        results.push({ value: UNKNOWN, truthy: isOr });
+        goesOn = true;
+      } else if (truth === isOr) results.push(outcome);
+      else goesOn = true;
+    }
+  });
+  return results;
+}

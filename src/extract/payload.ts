@@ -44,6 +44,8 @@ function payloadFactsOf(spec: PayloadSpec, scope: Scope, triggers: string[], inp
       return {
         kind: 'object',
         position: spec.position,
+        ...(spec.builtBy !== undefined ? { builtBy: spec.builtBy } : {}),
+        ...(spec.runTimeKeys !== undefined ? { runTimeKeys: spec.runTimeKeys } : {}),
         fields: spec.fields.map((field) => {
           const payloadField: PayloadField = {
             path: field.path,

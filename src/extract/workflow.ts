@@ -15,7 +15,7 @@ import { SourceFile } from '../yaml/source.js';
 import type { RepositoryFiles } from './repository-files.js';
 import type { JobSource, StepSource } from './step-outputs.js';
 import { eventTypesOfCondition, payloadReadsIn } from './payload-reads.js';
-import { isAppTokenAction } from './senders/actions.js';
+import { isAppTokenAction, isGithubScript } from './senders/actions.js';
 import { concretize, mentionsMatrix, type StepContext } from './senders/concretize.js';
 import { sendersOfStep, type StepSenders } from './senders/from-step.js';
 import type { ValueRef } from './senders/spec.js';
@@ -50,7 +50,7 @@ const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
 const TOO_DEEP_YAML = `the file nests YAML more than ${MAX_NESTING_DEPTH} levels deep, beyond what dispatch-lint reads, so it was not checked`;
 const CONSTRAINED_INPUT_TYPES = new Set(['choice', 'boolean', 'number', 'environment']);
 /** Every sender form we recognise mentions one of these; a file with none can skip the step walk. */
-const SENDER_HINT = /dispatch|workflow\s+run|github-script/i;
+const SENDER_HINT = /dispatch|workflow\s+run|github-script|trigger-workflow/i;
 
 /**
  * The facts of one workflow file. Never throws: a file that trips a bug or a limit here becomes a finding on
@@ -345,6 +345,7 @@ class WorkflowWalker {
         senders = sendersOfStep({ uses: scalarAt(step, 'uses'), run: scalarAt(step, 'run'), with: mapAt(step, 'with') }, this.source, { repo: this.file.repo, ...(this.files ? { files: this.files } : {}) });
       }
       if (senders?.opaqueScript) (this.facts.opaqueScripts ??= []).push(senders.opaqueScript);
+      if (senders?.notes) this.facts.notes.push(...senders.notes);
       if (senders?.scriptFacts) this.scriptProblems(senders.scriptFacts);
       if (this.wantReads) {
         this.readsIn(step, false, stepConditions);
@@ -439,7 +440,7 @@ class WorkflowWalker {
   private injectionsIn(step: YAMLMap): void {
     const run = scalarAt(step, 'run');
     const uses = scalarAt(step, 'uses')?.value;
-    const script = typeof uses === 'string' && uses.toLowerCase().startsWith('actions/github-script@') ? scalarAt(mapAt(step, 'with'), 'script') : undefined;
+    const script = typeof uses === 'string' && isGithubScript(uses.trim()) ? scalarAt(mapAt(step, 'with'), 'script') : undefined;
     for (const [scalar, kind] of [[run, 'run'], [script, 'github-script']] as const) {
       if (!scalar || typeof scalar.value !== 'string' || !/github\.event|inputs/i.test(scalar.value)) continue;
       for (const expression of findExpressions(scalar.value)) {

@@ -67,7 +67,7 @@ export class DispatchIndex {
 
   /** The workflow_dispatch sends that name `workflow` (by file name, or by `name:` where the sender allows it). */
   workflowDispatchesOf(workflow: WorkflowFacts): Send[] {
-    return this.sendsTo(workflow.repo).filter((send) => send.kind === 'workflow_dispatch' && send.workflow?.value !== undefined && this.findWorkflow(workflow.repo, send.workflow.value, send.workflowByName ?? false) === workflow);
+    return this.sendsTo(workflow.repo).filter((send) => send.kind === 'workflow_dispatch' && send.workflow?.value !== undefined && this.findWorkflow(workflow.repo, send.workflow.value, send.workflowByName ?? false, send.workflowAlternatives) === workflow);
   }
 
   /** Workflows of `repo` that a repository_dispatch of `eventType` starts. */
@@ -76,16 +76,16 @@ export class DispatchIndex {
   }
 
   /**
-   * The workflow a workflow_dispatch names: by file name (with or without `.github/workflows/`), else, where
-   * the sender allows it, by `name:`.
+   * The workflow a workflow_dispatch names: by file name (with or without `.github/workflows/`), else by one of
+   * the other file names the sender takes (`alternatives`), else, where the sender allows it, by `name:`.
    */
-  findWorkflow(repo: string, id: string, byName: boolean): WorkflowFacts | undefined {
+  findWorkflow(repo: string, id: string, byName: boolean, alternatives: string[] = []): WorkflowFacts | undefined {
     const workflows = this.repository(repo)?.workflows ?? [];
-    const fileName = id.replace(/^\.github\/workflows\//, '');
-    return (
-      workflows.find((workflow) => baseName(workflow.path) === fileName) ??
-      (byName ? workflows.find((workflow) => workflow.name !== undefined && workflow.name === id) : undefined)
-    );
+    for (const fileName of [id, ...alternatives].map((name) => name.replace(/^\.github\/workflows\//, ''))) {
+      const found = workflows.find((workflow) => baseName(workflow.path) === fileName);
+      if (found) return found;
+    }
+    return byName ? workflows.find((workflow) => workflow.name !== undefined && workflow.name === id) : undefined;
   }
 
   /** The workflows a send starts: listeners of its event type, or the workflow_dispatch workflow it names. */
@@ -97,7 +97,7 @@ export class DispatchIndex {
       return type === undefined ? [] : this.listenersAccepting(target, type);
     }
     const id = send.workflow?.value;
-    const workflow = id === undefined ? undefined : this.findWorkflow(target, id, send.workflowByName ?? false);
+    const workflow = id === undefined ? undefined : this.findWorkflow(target, id, send.workflowByName ?? false, send.workflowAlternatives);
     return workflow?.workflowDispatch ? [workflow] : [];
   }
 
@@ -124,7 +124,7 @@ export class DispatchIndex {
     if (target === undefined || name === undefined) return 'unresolved';
     if (!this.isScanned(target)) return 'external';
     if (send.kind === 'repository_dispatch') return this.listenersAccepting(target, name).length > 0 ? 'ok' : 'no-listener';
-    const workflow = this.findWorkflow(target, name, send.workflowByName ?? false);
+    const workflow = this.findWorkflow(target, name, send.workflowByName ?? false, send.workflowAlternatives);
     if (/^\d+$/.test(name) && !workflow) return 'unresolved';
     return workflow?.workflowDispatch ? 'ok' : 'no-listener';
   }

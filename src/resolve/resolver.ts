@@ -4,7 +4,7 @@
  * `github.repository`, `github.repository_owner`, `env` at workflow, job and step level, `matrix` values,
  * and values the user declared in the config for an expression.
  */
-import { coerceString, evaluate, UNKNOWN, type JsonValue, type KnownContexts } from '../expressions/evaluate.js';
+import { coerceString, evaluate, possibleValues, UNKNOWN, type JsonValue, type KnownContexts } from '../expressions/evaluate.js';
 import { parseExpression } from '../expressions/parse.js';
 import { findExpressions } from '../expressions/template.js';
 
@@ -51,13 +51,15 @@ export function normaliseExpression(source: string): string {
 /**
  * Every value `text` can take, or undefined when some part of it is only known at run time.
  * With `shell`, `$VAR` and `${VAR}` are expanded after the `${{ }}` expressions, as bash would see them.
+ * With `alternatives`, an expression that chooses between known values on a condition known only at run time
+ * (`cond && env.A || env.B`) takes each of them (see possibleValues); without it, such an expression is unknown.
  */
-export function resolveText(text: string, scope: Scope, options: { shell?: boolean } = {}): string[] | undefined {
+export function resolveText(text: string, scope: Scope, options: { shell?: boolean; alternatives?: boolean } = {}): string[] | undefined {
   let candidates = [''];
   let from = 0;
   for (const expression of findExpressions(text)) {
     const literal = text.slice(from, expression.start);
-    const values = expressionValues(expression.source, scope);
+    const values = options.alternatives ? expressionAlternatives(expression.source, scope) : expressionValues(expression.source, scope);
     if (!values) return undefined;
     candidates = combine(candidates, literal, values);
     if (candidates.length > MAX_CANDIDATES) return undefined;
@@ -83,6 +85,16 @@ export function expressionValues(source: string, scope: Scope): string[] | undef
   const value = evaluate(parsed.expr, scope.contexts);
   if (value === UNKNOWN) return undefined;
   return [coerceString(value)];
+}
+
+/** Like expressionValues, but an unknown condition choosing between known values gives each of them. */
+export function expressionAlternatives(source: string, scope: Scope): string[] | undefined {
+  const declared = scope.declared(normaliseExpression(source));
+  if (declared) return declared;
+  const parsed = parseExpression(source);
+  if (!parsed.ok) return undefined;
+  const values = possibleValues(parsed.expr, scope.contexts);
+  return values === undefined ? undefined : dedupe(values.map(coerceString));
 }
 
 function combine(prefixes: string[], literal: string, values: string[]): string[] {

@@ -113,20 +113,61 @@ export const ACTION_SENDERS: ActionSender[] = [
   },
 ];
 
+/**
+ * Drop-in forks: mirrors that republish an action under another name, with the upstream's inputs, defaults and
+ * version tags, so the upstream's entry (or parser) applies unchanged. Only mirrors whose own files were read
+ * are listed; `seen` says which files show that the mirror is a copy with the same inputs. Adding a fork is
+ * adding a line here.
+ */
+export const ACTION_ALIASES: readonly { fork: string; upstream: string; seen: string }[] = [
+  { fork: 'step-security/repository-dispatch', upstream: 'peter-evans/repository-dispatch', seen: '.stepsecurity/meta.json (upstream_full_repo_name), src/main.ts, README.md (same inputs and defaults)' },
+  { fork: 'chainguard-actions/peter-evans-repository-dispatch', upstream: 'peter-evans/repository-dispatch', seen: 'source.json (upstream v4.0.1), action.yml (same inputs and defaults)' },
+  { fork: 'step-security/workflow-dispatch', upstream: 'benc-uk/workflow-dispatch', seen: '.stepsecurity/meta.json (upstream_full_repo_name), action.yaml (same inputs, token default github.token)' },
+  { fork: 'chainguard-actions/benc-uk-workflow-dispatch', upstream: 'benc-uk/workflow-dispatch', seen: 'source.json (upstream v1.3.2), action.yaml' },
+  { fork: 'step-security/trigger-workflow-and-wait', upstream: 'convictional/trigger-workflow-and-wait', seen: 'action.yml and README.md (the same inputs: owner, repo, github_token, workflow_file_name, ref, client_payload)' },
+  { fork: 'step-security/dispatch-workflow', upstream: 'lasith-kg/dispatch-workflow', seen: '.stepsecurity/meta.json (upstream_full_repo_name), action.yml (same inputs)' },
+  { fork: 'chainguard-actions/peter-evans-slash-command-dispatch', upstream: 'peter-evans/slash-command-dispatch', seen: 'source.json, action.yml (same inputs and defaults)' },
+  { fork: 'chainguard-actions/octokit-request-action', upstream: 'octokit/request-action', seen: 'source.json (upstream v3.0.0), action.yml (same inputs)' },
+  { fork: 'chainguard-actions/actions-github-script', upstream: 'actions/github-script', seen: 'source.json (upstream v7.0.0)' },
+  { fork: 'chainguard-actions/actions-create-github-app-token', upstream: 'actions/create-github-app-token', seen: 'source.json (upstream v3.0.0)' },
+];
+
+const UPSTREAM_OF = new Map(ACTION_ALIASES.map((alias) => [alias.fork, alias.upstream]));
 const BY_ACTION = new Map(ACTION_SENDERS.map((sender) => [sender.action, sender]));
 
-/** `owner/name[/path]@ref` → the sender entry and the ref, for a `uses:` value. */
-export function findActionSender(uses: string): { sender: ActionSender; version: string } | undefined {
+/**
+ * The action a `uses:` value runs, as lower-case `owner/name` with drop-in forks mapped to their upstream, and
+ * its version (the ref after `@`). Undefined for local (`./x`) and `docker://` actions, which have no `@ref`.
+ */
+export function actionOf(uses: string): { action: string; version: string } | undefined {
   const at = uses.indexOf('@');
   if (at < 0) return undefined;
   const [owner, name] = uses.slice(0, at).toLowerCase().split('/');
-  const sender = BY_ACTION.get(`${owner}/${name}`);
-  return sender ? { sender, version: uses.slice(at + 1) } : undefined;
+  if (!owner || !name) return undefined;
+  const action = `${owner}/${name}`;
+  return { action: UPSTREAM_OF.get(action) ?? action, version: uses.slice(at + 1) };
+}
+
+/** `owner/name[/path]@ref` → the sender entry and the ref, for a `uses:` value. */
+export function findActionSender(uses: string): { sender: ActionSender; version: string } | undefined {
+  const found = actionOf(uses);
+  const sender = found && BY_ACTION.get(found.action);
+  return sender && found ? { sender, version: found.version } : undefined;
 }
 
 /** `actions/github-script@v7` and its forks are handled by the script parser, not by the table. */
 export function isGithubScript(uses: string): boolean {
-  return uses.toLowerCase().startsWith('actions/github-script@');
+  return actionOf(uses)?.action === 'actions/github-script';
+}
+
+/** peter-evans/slash-command-dispatch (and forks): its own reader, slash-command.ts. */
+export function isSlashCommandDispatch(uses: string): boolean {
+  return actionOf(uses)?.action === 'peter-evans/slash-command-dispatch';
+}
+
+/** octokit/request-action (and forks): a send only when its `route:` is a dispatch, request-action.ts. */
+export function isRequestAction(uses: string): boolean {
+  return actionOf(uses)?.action === 'octokit/request-action';
 }
 
 /**
@@ -135,5 +176,5 @@ export function isGithubScript(uses: string): boolean {
  * to check, so it is not listed.)
  */
 export function isAppTokenAction(uses: string): boolean {
-  return uses.toLowerCase().startsWith('actions/create-github-app-token@');
+  return actionOf(uses)?.action === 'actions/create-github-app-token';
 }

@@ -11,7 +11,7 @@ import { bindingScopes, withoutVariables } from '../../resolve/shell-bindings.js
 import { payloadFacts } from '../payload.js';
 import type { JobSource, StepSource } from '../step-outputs.js';
 import type { RawBindingValue } from '../raw-send.js';
-import type { SendSpec, TokenSpec, ValueRef } from './spec.js';
+import type { SendSpec, TokenSpec, ValueList, ValueRef } from './spec.js';
 
 export interface StepContext {
   repo: string;
@@ -43,6 +43,7 @@ export interface StepContext {
 export const MAX_SENDS_PER_STEP = 64;
 
 export function concretize(spec: SendSpec, context: StepContext): Send[] {
+  if (spec.perValue) return concretizeEach(spec.perValue, context);
   const token = tokenFacts(spec.token, context);
   const stepOutputRefs = stepOutputs(spec.feedingTexts, context);
   if (!spec.bindings) return sendsInScope(spec, context, context.scope, token, stepOutputRefs);
@@ -93,6 +94,8 @@ function sendsInScope(spec: SendSpec, context: StepContext, scope: Scope, token:
       } else {
         send.workflow = resolvedValue(spec.workflow ?? { text: '', position: spec.position }, name);
         if (spec.workflowByName) send.workflowByName = true;
+        const alternatives = name !== undefined && spec.workflowAlternatives ? spec.workflowAlternatives(name) : [];
+        if (alternatives.length > 0) send.workflowAlternatives = alternatives;
       }
       if (spec.addedInputs.length > 0) send.addedInputs = spec.addedInputs;
       if (spec.ref) send.ref = resolvedValue(spec.ref, firstValue(spec.ref, scope));
@@ -100,6 +103,32 @@ function sendsInScope(spec: SendSpec, context: StepContext, scope: Scope, token:
         send.matrix = Object.fromEntries(Object.entries(context.matrix).map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)]));
       }
       sends.push(send);
+    }
+  }
+  return sends;
+}
+
+/**
+ * One spec per value of the list, each concretized in turn. The list may choose its text on a condition only
+ * known at run time (`cond && env.A || env.B`): every text it can take counts. A value written literally in the
+ * list is located there; one that came through an expression is located at the whole list.
+ */
+function concretizeEach(each: ValueList, context: StepContext): Send[] {
+  const list = each.list;
+  const texts = list.exact ? resolveText(list.text, context.scope, { shell: list.shell, alternatives: true }) : undefined;
+  if (!texts) return concretize(each.unresolved(), context);
+  const literal = findExpressions(list.text).length === 0 && !(list.shell && list.text.includes('$'));
+  const sends: Send[] = [];
+  const seen = new Set<string>();
+  for (const text of texts) {
+    for (const item of each.split(text)) {
+      if (seen.has(item.value)) continue;
+      seen.add(item.value);
+      const at: ValueRef = literal
+        ? { ...list, text: item.value, position: list.locate(item.start, item.end), locate: (start, end) => list.locate(item.start + start, item.start + end) }
+        : { ...list, text: item.value, locate: () => list.position };
+      sends.push(...concretize(each.specFor(item.value, at), context));
+      if (sends.length > MAX_SENDS_PER_STEP) return [];
     }
   }
   return sends;
@@ -123,7 +152,7 @@ function resolvedValue(ref: Pick<ValueRef, 'text' | 'position'>, value: string |
 }
 
 export function mentionsMatrix(spec: SendSpec): boolean {
-  const texts = [spec.target, spec.eventType, spec.workflow, spec.ref].filter((ref): ref is ValueRef => ref !== undefined).map((ref) => ref.text);
+  const texts = [spec.target, spec.eventType, spec.workflow, spec.ref, spec.perValue?.list].filter((ref): ref is ValueRef => ref !== undefined).map((ref) => ref.text);
   return texts.some((text) => /matrix\./i.test(text)) || (spec.bindings ?? []).some((binding) => bindingMentionsMatrix(binding.values));
 }
 

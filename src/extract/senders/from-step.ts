@@ -2,7 +2,7 @@
  * Recognises the dispatches one workflow step sends, from a marketplace action's `with:` inputs, an
  * `actions/github-script` script, or the commands of a `run:` script, and describes each as a SendSpec.
  */
-import { isScalar, type Node, type Scalar, type YAMLMap } from 'yaml';
+import type { Scalar, YAMLMap } from 'yaml';
 import type { Position } from '../../model.js';
 import type { SourceFile } from '../../yaml/source.js';
 import type { RepositoryFiles } from '../repository-files.js';
@@ -10,7 +10,10 @@ import { parseGithubScript } from '../github-script.js';
 import type { RawBindingValue, RawPayload, RawSend, RawValue, ScriptFacts } from '../raw-send.js';
 import { parseShellScript } from '../shell.js';
 import { parseTemplatedJson, type JsonNode } from '../templated-json.js';
-import { findActionSender, isGithubScript, type ActionSender } from './actions.js';
+import { findActionSender, isGithubScript, isRequestAction, isSlashCommandDispatch, type ActionSender } from './actions.js';
+import { requestActionSenders } from './request-action.js';
+import { slashCommandSenders } from './slash-command.js';
+import { allInputRefs, formOf, inputRef, withInput } from './inputs.js';
 import type { PayloadSpec, SendSpec, TokenSpec, ValueRef } from './spec.js';
 
 export interface StepNodes {
@@ -25,6 +28,8 @@ export interface StepSenders {
   opaqueScript?: Position;
   /** What a script in the step reads of client_payload, with the scalar the offsets refer to. */
   scriptFacts?: { facts: ScriptFacts; scalar: Scalar };
+  /** What the step's dispatches depend on that could not be read (a config file it loads): the file's notes. */
+  notes?: { message: string; position: Position }[];
 }
 
 /** Where the step is: its repository, and the repository's other files it may load (a config, a script). */
@@ -37,6 +42,8 @@ export function sendersOfStep(step: StepNodes, source: SourceFile, origin?: Step
   const uses = step.uses && typeof step.uses.value === 'string' ? step.uses.value.trim() : undefined;
   if (uses) {
     if (isGithubScript(uses)) return githubScriptSenders(step, uses, source);
+    if (isSlashCommandDispatch(uses)) return slashCommandSenders(step, uses, uses.slice(uses.indexOf('@') + 1), source, origin);
+    if (isRequestAction(uses)) return requestActionSenders(step, uses, source);
     const found = findActionSender(uses);
     if (found) return { specs: [actionSpec(found.sender, found.version, uses, step, source)] };
     return { specs: [] };
@@ -54,21 +61,6 @@ export function sendersOfStep(step: StepNodes, source: SourceFile, origin?: Step
 /** Cheap test before running the shell parser: every command it recognises names one of these. */
 function mentionsDispatch(script: string): boolean {
   return script.includes('dispatches') || /workflow\s+run/.test(script);
-}
-
-function withInput(step: StepNodes, name: string): Scalar | undefined {
-  const node = step.with?.items.find((pair) => isScalar(pair.key) && pair.key.value === name)?.value as Node | undefined;
-  return isScalar(node) ? node : undefined;
-}
-
-function inputRef(node: Scalar, source: SourceFile): ValueRef {
-  return {
-    text: node.value === null || node.value === undefined ? '' : String(node.value),
-    position: source.positionOf(node),
-    exact: true,
-    shell: false,
-    locate: (start, end) => source.positionInScalar(node, start, end),
-  };
 }
 
 function actionSpec(sender: ActionSender, version: string, uses: string, step: StepNodes, source: SourceFile): SendSpec {
@@ -95,13 +87,13 @@ function actionSpec(sender: ActionSender, version: string, uses: string, step: S
 
   const spec: SendSpec = {
     kind,
-    form: uses.includes('@') ? `${uses.slice(0, uses.indexOf('@'))}@${shortVersion(version)}` : uses,
+    form: formOf(uses),
     position: usesPosition,
     workflowByName: sender.workflowByName ?? false,
     payload: payloadRef ? { kind: 'json', value: payloadRef } : { kind: 'none' },
     token,
     addedInputs: sender.addsInputs ?? [],
-    feedingTexts: (step.with?.items ?? []).flatMap((pair) => (isScalar(pair.value) ? [inputRef(pair.value, source)] : [])),
+    feedingTexts: allInputRefs(step, source),
   };
   if (target) spec.target = target;
   const eventType = kind === 'repository_dispatch' ? input(sender.eventType) : undefined;
@@ -111,11 +103,6 @@ function actionSpec(sender: ActionSender, version: string, uses: string, step: S
   const ref = input(sender.ref);
   if (ref) spec.ref = ref;
   return spec;
-}
-
-/** A 40-character commit SHA is shown short in messages. */
-function shortVersion(version: string): string {
-  return /^[0-9a-f]{40}$/i.test(version) ? version.slice(0, 7) : version;
 }
 
 function joinOwnerAndName(owner: ValueRef | undefined, name: ValueRef | undefined, fallback: Position): ValueRef {
@@ -140,7 +127,7 @@ function githubScriptSenders(step: StepNodes, uses: string, source: SourceFile):
     ? { kind: 'value', value: inputRef(tokenNode, source) }
     : { kind: 'default', required: false, position: source.positionOf(step.uses) };
   const specs = facts.sends.map((raw) => scriptSpec(raw, script, source, token));
-  for (const spec of specs) spec.form = `${uses.slice(0, uses.indexOf('@'))}@${shortVersion(uses.slice(uses.indexOf('@') + 1))}`;
+  for (const spec of specs) spec.form = formOf(uses);
   const senders: StepSenders = { specs, scriptFacts: { facts, scalar: script } };
   const runsLocalCode = /\b(?:require|import)\s*\(\s*['"`](?:\.|\$\{\{)/.exec(script.value);
   if (runsLocalCode) senders.opaqueScript = source.positionInScalar(script, runsLocalCode.index, runsLocalCode.index + runsLocalCode[0].length);

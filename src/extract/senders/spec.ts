@@ -21,8 +21,17 @@ export type PayloadSpec =
   | { kind: 'none' }
   /** A JSON text (an action input, a curl body's client_payload). */
   | { kind: 'json'; value: ValueRef }
-  /** Fields one by one (gh -f, a JS object literal). */
-  | { kind: 'fields'; fields: { path: string[]; value: ValueRef; valueType: string; keyPosition: Position }[]; position: Position }
+  /**
+   * Fields one by one (gh -f, a JS object literal, the payload an action builds). `builtBy` and `runTimeKeys`
+   * pass through to PayloadFacts (see there).
+   */
+  | {
+      kind: 'fields';
+      fields: { path: string[]; value: ValueRef; valueType: string; keyPosition: Position }[];
+      position: Position;
+      builtBy?: string;
+      runTimeKeys?: string;
+    }
   | { kind: 'not-object' | 'unknown'; reason: string; position: Position; beyondLimit?: true };
 
 export type TokenSpec =
@@ -50,6 +59,25 @@ export interface SendSpec {
   feedingTexts: ValueRef[];
   /** Shell variables the script sets that the values above read: one concrete send per combination. */
   bindings?: RawBinding[];
+  /** Other file names the sender takes for the workflow it resolves to (see Send.workflowAlternatives). */
+  workflowAlternatives?: (workflow: string) => string[];
+  /**
+   * One dispatch per value of a list known only once it is resolved in the step's scope
+   * (slash-command-dispatch's `commands`, which may come from `env:` through a condition): see ValueList.
+   */
+  perValue?: ValueList;
+}
+
+/** A list input whose values each make one dispatch. */
+export interface ValueList {
+  /** The list as written. */
+  list: ValueRef;
+  /** The values of one resolved text of the list, with their offsets in it. */
+  split(text: string): { value: string; start: number; end: number }[];
+  /** The spec of the dispatch for one value; `at` is where the value is written (or the list, if not literally). */
+  specFor(value: string, at: ValueRef): SendSpec;
+  /** The spec to use when the list cannot be resolved: its event type or workflow stays unknown. */
+  unresolved(): SendSpec;
 }
 
 export type { RawPayload };
