@@ -1,5 +1,5 @@
 import { locate, type Rule } from '../src/rule.js';
-import { placeKey, uniqueBy } from './support.js';
+import { placeKey, uniqueBy, viaRelated } from './support.js';
 
 /** GITHUB_TOKEN is scoped to the repository running the workflow: another repository answers 404. */
 export const crossRepoGithubToken: Rule = {
@@ -16,6 +16,7 @@ export const crossRepoGithubToken: Rule = {
         location: locate(send, send.token.position),
         identity: [target.toLowerCase(), send.token.explicit ? 'explicit' : 'default'],
         message: `${send.repo} dispatches to ${target} with ${which}; that token only reaches ${send.repo}, so GitHub answers 404 or "Resource not accessible by integration" (use a PAT or a GitHub App token that can reach ${target})`,
+        ...(send.via ? { related: viaRelated(send) } : {}),
       });
     }
   },

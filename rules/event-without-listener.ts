@@ -1,6 +1,7 @@
 import { declares } from '../src/config/config.js';
 import { locate, relate, type Rule } from '../src/rule.js';
 import { suggest } from '../src/suggest.js';
+import { viaRelated } from './support.js';
 
 /** The heart of the linter: GitHub answers 204 to a dispatch nobody listens for, and nothing runs. */
 export const eventWithoutListener: Rule = {
@@ -31,9 +32,9 @@ export const eventWithoutListener: Rule = {
         location: locate(send, send.eventType.position),
         identity: [target.toLowerCase(), type],
         message,
-        related: listeners.map((workflow) =>
+        related: [...viaRelated(send), ...listeners.map((workflow) =>
           relate(workflow, workflow.repositoryDispatch?.types?.[0]?.position ?? workflow.repositoryDispatch!.position, `listens for: ${workflow.repositoryDispatch?.types?.map((entry) => entry.value).join(', ') ?? 'every type'}`),
-        ),
+        )],
       });
     }
   },

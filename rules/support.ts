@@ -1,5 +1,5 @@
 /** Small helpers the rules share: deduplication by location, and naming a dispatch in messages. */
-import type { PayloadField, Position, Send } from '../src/model.js';
+import type { PayloadField, Position, RelatedLocation, Send } from '../src/model.js';
 
 /** A key for "the same place": matrix combinations of one step share positions and should report once. */
 export function placeKey(owner: { repo: string; path: string }, position: Position, ...extra: string[]): string {
@@ -44,4 +44,14 @@ export function distinctWorkflowDispatches(sends: Send[]): Send[] {
     sends.filter((send) => send.kind === 'workflow_dispatch'),
     (send) => placeKey(send, send.position, send.target.value ?? '', send.workflow?.value ?? ''),
   );
+}
+
+/**
+ * Where a send written in a loaded file (a composite action, a reusable workflow) is brought in: the caller's
+ * `uses:`, where the fix often is (the `with:` or `secrets:` passed). Empty for a send written in its workflow.
+ */
+export function viaRelated(send: Send): RelatedLocation[] {
+  if (!send.via) return [];
+  const what = send.via.kind === 'composite' ? 'the composite action is used here' : send.via.kind === 'script' ? 'the script is required here' : 'the reusable workflow is called here';
+  return [{ repo: send.repo, path: send.via.path, line: send.via.position.line, column: send.via.position.column, message: what }];
 }

@@ -1,6 +1,6 @@
 import type { RelatedLocation, Send } from '../src/model.js';
 import { locate, relate, type Rule } from '../src/rule.js';
-import { placeKey, uniqueBy } from './support.js';
+import { placeKey, uniqueBy, viaRelated } from './support.js';
 
 type SecretSend = Send & { token: Extract<Send['token'], { kind: 'secret' }> };
 
@@ -37,7 +37,7 @@ export const tokenSecretDrift: Rule = {
           location: locate(send, send.token.position),
           identity: [nameKey(send.token.name), canonical.toUpperCase(), (send.target.value as string).toLowerCase()],
           message: `${send.repo} dispatches to ${send.target.value} with secret ${send.token.name}, but ${why}: one token under several names is the drift the next rotation misses (use ${canonical}${configured ? '' : ', or set token.secret in the config'})`,
-          related,
+          related: [...viaRelated(send), ...related],
         });
       };
 

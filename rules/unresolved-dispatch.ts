@@ -7,8 +7,11 @@ import { placeKey, uniqueBy } from './support.js';
 export const unresolvedDispatch: Rule = {
   id: 'unresolved-dispatch',
   defaultSeverity: 'note',
-  description: 'a dispatch whose target repository, event type or workflow stays an expression after resolution',
+  description: 'a dispatch whose target repository, event type or workflow stays an expression after resolution, or whose code dispatch-lint cannot read',
   check({ index, report }) {
+    for (const workflow of index.workflows) {
+      for (const unread of workflow.unreadSends ?? []) report({ location: locate(workflow, unread.position), identity: ['unread', unread.message], message: unread.message });
+    }
     for (const send of uniqueBy(index.sends, (send) => placeKey(send, send.position))) {
       const parts: [string, ResolvedValue | undefined][] = [
         ['target repository', send.target],

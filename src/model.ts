@@ -113,12 +113,26 @@ export interface StepOutputRef {
 }
 
 /** One concrete dispatch a workflow step sends (a matrix step yields one per distinct resolved target). */
+/** How a send came into its workflow from another file: a local composite action, or a reusable workflow it calls. */
+export interface SendVia {
+  kind: 'composite' | 'reusable' | 'script';
+  /** The caller's file and the `uses:` there that brought the send in. */
+  path: string;
+  position: Position;
+}
+
 export interface Send {
   kind: 'repository_dispatch' | 'workflow_dispatch';
   /** How it is sent: 'peter-evans/repository-dispatch@v3', 'gh api', 'gh workflow run', 'curl', ... */
   form: string;
+  /** The sending repository: the one whose workflow runs the send. */
   repo: string;
+  /** The file the send is written in (a workflow, or an action.yml or reusable workflow it loads). */
   path: string;
+  /** Set when that file is in another repository than `repo` (a reusable workflow of another repository). */
+  fileRepo?: string;
+  /** Set when the send is written in a file the workflow loads. */
+  via?: SendVia;
   job: string;
   /** The step's `uses:` or `run:` value. */
   position: Position;
@@ -252,6 +266,10 @@ export interface WorkflowFacts {
   workflowDispatch?: WorkflowDispatchListener;
   /** `on.workflow_call` and the inputs it declares (a reusable workflow's inputs come from its caller's `with:`). */
   workflowCall?: WorkflowDispatchListener;
+  /** Files the workflow loads and runs as part of itself (composite actions, reusable workflows): what its facts depend on. */
+  loadedFiles?: { repo: string; path: string }[];
+  /** Reusable workflows of scanned repositories that this workflow's jobs call (their sends are the caller's). */
+  calls?: { repo: string; path: string }[];
   /** Reads of `inputs.*` / `github.event.inputs.*`, where the file mentions inputs at all. */
   inputReads?: InputRead[];
   /**
@@ -266,6 +284,8 @@ export interface WorkflowFacts {
    * send dispatches of any type, so listeners in this repository cannot be called sender-less.
    */
   opaqueScripts?: Position[];
+  /** Why those sends could not be read (a script file out of reach, commands computed at run time): unresolved-dispatch notes. */
+  unreadSends?: { message: string; position: Position }[];
   /** Where the workflow first uses client_payload whole (not field by field), if it does. */
   clientPayloadWhole?: Position;
   /** `${{ github.event.client_payload... }}`, `${{ github.event.inputs... }}` or `${{ inputs... }}` expanded straight into a script. */

@@ -55,12 +55,19 @@ export interface Rule {
   check(context: RuleContext): void;
 }
 
-export function locate(owner: { repo: string; path: string }, position: Position): Location {
-  return { repo: owner.repo, path: owner.path, ...position };
+/** Where something is written: a send of a reusable workflow in another repository is written in that repository. */
+interface Written {
+  repo: string;
+  path: string;
+  fileRepo?: string;
 }
 
-export function relate(owner: { repo: string; path: string }, position: Position, message: string): RelatedLocation {
-  return { repo: owner.repo, path: owner.path, line: position.line, column: position.column, message };
+export function locate(owner: Written, position: Position): Location {
+  return { repo: owner.fileRepo ?? owner.repo, path: owner.path, ...position };
+}
+
+export function relate(owner: Written, position: Position, message: string): RelatedLocation {
+  return { repo: owner.fileRepo ?? owner.repo, path: owner.path, line: position.line, column: position.column, message };
 }
 
 export function docsPath(ruleId: string): string {

@@ -6,6 +6,8 @@
  * Real workflows nest YAML about 10 levels deep and payloads 3 or 4; GitHub's expression parser itself stops
  * at 50 (@actions/expressions MAX_PARSER_DEPTH).
  */
+import { isMap, isSeq, type Node } from 'yaml';
+
 export const MAX_NESTING_DEPTH = 64;
 export const MAX_PROBLEMS_PER_FILE = 10;
 
@@ -52,3 +54,22 @@ export function firstBracketDeeperThan(text: string, limit: number): number | un
 export function isStackOverflow(error: unknown): boolean {
   return error instanceof Error && /call stack|stack space/i.test(error.message);
 }
+
+/** The first node found below `root` at more than `limit` levels of nesting, without recursion. */
+export function nodeDeeperThan(root: Node | null, limit: number): Node | undefined {
+  const stack: [Node, number][] = root ? [[root, 1]] : [];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop() as [Node, number];
+    if (depth > limit) return node;
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        if (pair.key && typeof pair.key === 'object') stack.push([pair.key as Node, depth + 1]);
+        if (pair.value && typeof pair.value === 'object') stack.push([pair.value as Node, depth + 1]);
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) if (item && typeof item === 'object') stack.push([item as Node, depth + 1]);
+    }
+  }
+  return undefined;
+}
+

@@ -11,7 +11,7 @@ import { CORE_SCHEMA, load } from 'js-yaml';
 import type { Position, WorkflowFacts } from '../model.js';
 
 const RELEVANT =
-  /repository.?dispatch|client_payload|dispatches|workflow\s+run|github-script|workflow-dispatch|dispatch-workflow|dispatch-action|return-dispatch|slash-command-dispatch|trigger-workflow|GITHUB_EVENT_PATH|createDispatchEvent|createWorkflowDispatch|github\.event\.inputs|\binputs\b|workflow_call/i;
+  /repository.?dispatch|client_payload|dispatches|workflow\s+run|github-script|workflow-dispatch|dispatch-workflow|dispatch-action|return-dispatch|slash-command-dispatch|trigger-workflow|GITHUB_EVENT_PATH|createDispatchEvent|createWorkflowDispatch|github\.event\.inputs|\binputs\b|workflow_call|uses:\s*['"]?\.\/|\/\.github\/workflows\//i;
 
 /** Only what matches this can be a top-level `on:` key: a line starting at column 1 is a top-level key. */
 const TOP_LEVEL_ON = /^(?:on|"on"|'on'|true)[ \t]*:/m;

@@ -59,6 +59,8 @@ export interface OriginContext {
   /** The steps of the sending job (for `steps.X.outputs.Y`) and the workflow's jobs (for `needs.J.outputs.K`). */
   steps?: StepSource[];
   jobs?: Map<string, JobSource>;
+  /** Inside a composite action or reusable workflow: `inputs.*` as the caller passes them (see StepContext). */
+  callerInputs?: Map<string, ValueRef>;
 }
 
 export const TRUSTED_LITERAL: ValueOrigin = { trust: 'trusted', source: 'a literal' };
@@ -116,8 +118,14 @@ function originOfChain(chain: NonNullable<ReturnType<typeof flattenChain>>, cont
       }
       return { trust: 'trusted', source: written };
     }
-    case 'inputs':
-      return inputOrigin(keys[0], written, context);
+    case 'inputs': {
+      const passed = keys[0] === undefined ? undefined : [...(context.callerInputs ?? [])].find(([name]) => name.toLowerCase() === lowered[0])?.[1];
+      if (!passed) return inputOrigin(keys[0], written, context);
+      // The caller's text is read in the caller's terms: its own `inputs` are its workflow's.
+      const { callerInputs: _callerInputs, ...callerContext } = context;
+      const origin = passed.exact ? originOfText(passed.text, passed.shell, callerContext, depth + 1) : unreadableOrigin(passed.text);
+      return origin.trust === 'trusted' ? origin : { ...origin, source: `${origin.source}, through ${written}` };
+    }
     case 'env': {
       const name = keys[0];
       return name === undefined ? { trust: 'unknown', source: written } : originOfVariable(name, context, depth, written);

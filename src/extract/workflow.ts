@@ -3,13 +3,13 @@
  * dispatches its steps send (one per resolved matrix combination), and what it reads of client_payload.
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
-import type { AppTokenFacts, Injection, PayloadRead, PermissionsFacts, Position, Send, WorkflowFacts } from '../model.js';
+import type { SendVia, AppTokenFacts, Injection, PayloadRead, PermissionsFacts, Position, Send, WorkflowFacts } from '../model.js';
 import type { JsonValue } from '../expressions/evaluate.js';
 import { forEachChain, literalKeys, parseExpression } from '../expressions/parse.js';
 import { findClose, findExpressions, singleExpression } from '../expressions/template.js';
-import { capProblems, firstBracketDeeperThan, isStackOverflow, MAX_NESTING_DEPTH, MAX_PROBLEMS_PER_FILE } from './limits.js';
+import { capProblems, firstBracketDeeperThan, isStackOverflow, MAX_NESTING_DEPTH, MAX_PROBLEMS_PER_FILE, nodeDeeperThan } from './limits.js';
 import { expandMatrix, MAX_MATRIX_JOBS } from '../resolve/matrix.js';
-import { baseShellEnv, githubContext, layerEnv, type DeclaredValues, type Scope } from '../resolve/resolver.js';
+import { baseShellEnv, githubContext, layerEnv, resolveText, type DeclaredValues, type Scope } from '../resolve/resolver.js';
 import { resolveAliases } from '../yaml/aliases.js';
 import { SourceFile } from '../yaml/source.js';
 import type { RepositoryFiles } from './repository-files.js';
@@ -22,8 +22,9 @@ import type { ValueRef } from './senders/spec.js';
 import type { Expr } from '@actions/expressions';
 import { eventConstraintOf } from './conditions.js';
 import { inputReadsOf } from './input-reads.js';
+import { loadAction, loadFile, usesTarget, type UsesTarget } from './loaded-files.js';
 import { isQuiet, quietFileFacts } from './quiet-file.js';
-import { describeNode, readTriggers } from './triggers.js';
+import { describeNode, findOnPair, readTriggers } from './triggers.js';
 
 export interface WorkflowInputFile {
   repo: string;
@@ -49,6 +50,8 @@ export interface ExtractOptions {
 const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
 const TOO_DEEP_YAML = `the file nests YAML more than ${MAX_NESTING_DEPTH} levels deep, beyond what dispatch-lint reads, so it was not checked`;
 const CONSTRAINED_INPUT_TYPES = new Set(['choice', 'boolean', 'number', 'environment']);
+/** A step or job that runs another file of a repository: a local action, or a reusable workflow. */
+const LOADS_FILES = /uses:\s*['"]?(?:\.\/|[\w.-]+\/[\w.-]+\/\.github\/workflows\/)/;
 /** Every sender form we recognise mentions one of these; a file with none can skip the step walk. */
 const SENDER_HINT = /dispatch|workflow\s+run|github-script|trigger-workflow/i;
 
@@ -155,7 +158,7 @@ function extractFacts(file: WorkflowInputFile, options: ExtractOptions): Workflo
   const stub = facts.workflowDispatch && /\bexit\s+[1-9]/.test(file.text) ? failingStep(root, source) : undefined;
   if (stub) facts.alwaysFails = stub;
 
-  const wantSends = SENDER_HINT.test(file.text);
+  const wantSends = SENDER_HINT.test(file.text) || (options.files !== undefined && LOADS_FILES.test(file.text));
   const wantReads = file.text.includes('client_payload') || (facts.repositoryDispatch !== undefined && /github\.event|GITHUB_EVENT_PATH|toJSON\(\s*github\s*\)/i.test(file.text));
   const wantInjections = /github\.event\.(?:client_payload|inputs)|\binputs\b/i.test(file.text);
   if (!wantSends && !wantReads && !wantInjections) return facts;
@@ -187,24 +190,6 @@ function failingStep(root: YAMLMap, source: SourceFile): Position | undefined {
     first ??= source.positionOf(scalarAt(failing, 'run'));
   }
   return first;
-}
-
-/** The first node found below `root` at more than `limit` levels of nesting, without recursion. */
-function nodeDeeperThan(root: Node | null, limit: number): Node | undefined {
-  const stack: [Node, number][] = root ? [[root, 1]] : [];
-  while (stack.length > 0) {
-    const [node, depth] = stack.pop() as [Node, number];
-    if (depth > limit) return node;
-    if (isMap(node)) {
-      for (const pair of node.items) {
-        if (pair.key && typeof pair.key === 'object') stack.push([pair.key as Node, depth + 1]);
-        if (pair.value && typeof pair.value === 'object') stack.push([pair.value as Node, depth + 1]);
-      }
-    } else if (isSeq(node)) {
-      for (const item of node.items) if (item && typeof item === 'object') stack.push([item as Node, depth + 1]);
-    }
-  }
-  return undefined;
 }
 
 /**
@@ -265,6 +250,89 @@ function firstLine(message: string): string {
   return message.split('\n')[0] ?? message;
 }
 
+/** Composite actions within composite actions, and reusable workflows within reusable workflows (GitHub: ten). */
+const MAX_LOADED_DEPTH = 10;
+
+/**
+ * Where a job's or step's YAML is written: the workflow itself, or a file it loads (a composite action, a
+ * reusable workflow), with what that file's `inputs.*` and `secrets.*` are in the caller's terms.
+ */
+interface Place {
+  source: SourceFile;
+  root: YAMLMap;
+  path: string;
+  /** The file's repository, when it is not the workflow's. */
+  fileRepo?: string;
+  via?: SendVia;
+  /** `if:` conditions of the callers: the loaded file's steps run only where they hold. */
+  conditions: (Scalar | undefined)[];
+  inputTypes: Map<string, string>;
+  callerInputs?: Map<string, ValueRef>;
+  /** The `inputs` context, resolved in the caller's scope for a matrix combination. */
+  inputs?: (combination: Record<string, JsonValue> | undefined) => Record<string, JsonValue>;
+  inputsMentionMatrix?: boolean;
+  callerSecrets?: Map<string, ValueRef> | 'inherit';
+  permissions?: PermissionsFacts;
+  /** Files on the way here, against loops. */
+  stack: string[];
+}
+
+/** What a job's steps share. */
+interface JobPlace {
+  jobId: string;
+  job: YAMLMap;
+  workflowScope: Scope;
+  combinations: Record<string, JsonValue>[] | undefined;
+  jobConditions: ConditionScope;
+  conditions: (Scalar | undefined)[];
+  rawEnv: Map<string, ValueRef>;
+  /** `env:` mappings layered onto the workflow scope, outermost first (the job's; a composite's caller step's). */
+  envNodes: (YAMLMap | undefined)[];
+  permissions: PermissionsFacts | undefined;
+  environment: string | null | undefined;
+  jobs: Map<string, JobSource>;
+}
+
+/** What one step of a list knows of the others. */
+interface StepsPlace {
+  appTokenSteps: Map<string, AppTokenFacts>;
+  jobSteps: StepSource[];
+  before: Set<string>;
+  after: Set<string>;
+}
+
+/** An action's declared inputs with a default, as ValueRefs in the action file. */
+function declaredInputs(inputs: YAMLMap | undefined, source: SourceFile, walker: { inputRef(node: Scalar, source: SourceFile): ValueRef }): Map<string, ValueRef> {
+  const declared = new Map<string, ValueRef>();
+  for (const pair of inputs?.items ?? []) {
+    const name = keyOf(pair);
+    const fallback = scalarAt(pair.value, 'default');
+    if (name !== undefined && fallback) declared.set(name, walker.inputRef(fallback, source));
+  }
+  return declared;
+}
+
+/**
+ * An action within an action: `with: token: ${{ inputs.token }}` passes on what the outer action was given, so
+ * the inner action's input is the outer caller's value (followed to the workflow that wrote it).
+ */
+function passedThrough(ref: ValueRef, outer: Map<string, ValueRef> | undefined): ValueRef {
+  const only = outer ? singleExpression(ref.text) : undefined;
+  const name = only ? /^inputs\.([A-Za-z_][\w-]*)$/.exec(only.source)?.[1] : undefined;
+  const passed = name === undefined ? undefined : [...(outer ?? [])].find(([key]) => key.toLowerCase() === name.toLowerCase())?.[1];
+  return passed ?? ref;
+}
+
+/** The `inputs` context: each passed value resolved in the caller's scope, where it resolves to one value. */
+function resolvedInputs(inputs: Map<string, ValueRef>, scope: Scope): Record<string, JsonValue> {
+  const context: Record<string, JsonValue> = {};
+  for (const [name, ref] of inputs) {
+    const values = resolveText(ref.text, scope);
+    if (values?.length === 1) context[name] = values[0] as string;
+  }
+  return context;
+}
+
 /** Reads in an `if:` (job or step) that limit event types or test fields, applied to what sits under it. */
 interface ConditionScope {
   eventTypes?: string[];
@@ -277,7 +345,7 @@ class WorkflowWalker {
   private readonly files: RepositoryFiles | undefined;
   private workflowPermissions: PermissionsFacts | undefined;
   private inputTypes = new Map<string, string>();
-  private jobs: Map<string, JobSource> | undefined;
+  private readonly jobsOf = new WeakMap<YAMLMap, Map<string, JobSource>>();
 
   constructor(
     private readonly file: WorkflowInputFile,
@@ -311,100 +379,262 @@ class WorkflowWalker {
     }
   }
 
-  private walkJob(jobId: string, job: YAMLMap, workflowScope: Scope, workflowRawEnv: Map<string, ValueRef>): void {
+  private walkJob(jobId: string, job: YAMLMap, workflowScope: Scope, workflowRawEnv: Map<string, ValueRef>, place: Place = this.home()): void {
     const jobConditions = this.conditionScope(scalarAt(job, 'if'), { testedFields: new Set() });
-    if (this.wantReads) {
+    if (this.wantReads && place.via === undefined) {
       for (const pair of job.items) {
         if (keyOf(pair) !== 'steps') this.readsIn(pair.value as Node, keyOf(pair) === 'if', jobConditions);
       }
     }
-    const steps = seqAt(job, 'steps');
-    if (!steps) return;
-    const stepIds = steps.map((step) => (isMap(step) ? scalarAt(step, 'id')?.value : undefined)).map((id) => (typeof id === 'string' ? id.toLowerCase() : undefined));
-    const appTokenSteps = this.appTokenSteps(steps);
-    const jobRawEnv = this.rawEnv(workflowRawEnv, mapAt(job, 'env'));
     const matrixNode = mapAt(mapAt(job, 'strategy'), 'matrix') ?? (job.getIn(['strategy', 'matrix'], true) as Node | undefined);
     const expansion = expandMatrix(matrixNode ? (matrixNode as Node).toJSON() : undefined);
-    if (expansion.kind === 'too-many') {
+    if (expansion.kind === 'too-many' && place.via === undefined) {
       this.facts.syntaxErrors.push({
         message: `the matrix of job '${jobId}' makes ${expansion.atLeast === MAX_MATRIX_JOBS + 1 ? 'more than' : 'at least'} ${expansion.atLeast === MAX_MATRIX_JOBS + 1 ? MAX_MATRIX_JOBS : expansion.atLeast} jobs; GitHub runs at most ${MAX_MATRIX_JOBS} per matrix, so the run fails`,
-        position: this.source.positionOf(matrixNode as Node),
+        position: place.source.positionOf(matrixNode as Node),
       });
     }
     const combinations = expansion.kind === 'known' ? expansion.combinations : undefined;
-    const permissions = this.permissions(job, 'job') ?? this.workflowPermissions;
-    const jobCondition = conditionText(scalarAt(job, 'if'));
-    const environment = environmentOf(job);
-    const jobSteps = stepSources(steps);
+    const uses = scalarAt(job, 'uses');
+    if (uses && typeof uses.value === 'string') {
+      this.walkReusable(jobId, job, uses, workflowScope, combinations, place);
+      return;
+    }
+    const steps = seqAt(job, 'steps');
+    if (!steps) return;
+    const context: JobPlace = {
+      jobId,
+      job,
+      workflowScope,
+      combinations,
+      jobConditions,
+      conditions: [scalarAt(job, 'if')],
+      rawEnv: this.rawEnv(workflowRawEnv, mapAt(job, 'env'), place.source),
+      envNodes: [mapAt(job, 'env')],
+      permissions: this.permissions(job, 'job', place.source) ?? (place.via === undefined ? this.workflowPermissions : place.permissions),
+      environment: environmentOf(job),
+      jobs: this.jobSources(place.root),
+    };
+    this.walkSteps(steps, context, place);
+  }
 
+  /** The steps of a job, or of a composite action within one. */
+  private walkSteps(steps: unknown[], job: JobPlace, place: Place): void {
+    const stepIds = steps.map((step) => (isMap(step) ? scalarAt(step, 'id')?.value : undefined)).map((id) => (typeof id === 'string' ? id.toLowerCase() : undefined));
+    const appTokenSteps = this.appTokenSteps(steps, place.source);
+    const jobSteps = stepSources(steps);
     steps.forEach((step, index) => {
       if (!isMap(step)) return;
-      const stepConditions = this.conditionScope(scalarAt(step, 'if'), jobConditions);
-      let senders: StepSenders | undefined;
-      if (this.wantSends || this.wantReads) {
-        senders = sendersOfStep({ uses: scalarAt(step, 'uses'), run: scalarAt(step, 'run'), with: mapAt(step, 'with') }, this.source, { repo: this.file.repo, ...(this.files ? { files: this.files } : {}) });
-      }
-      if (senders?.opaqueScript) (this.facts.opaqueScripts ??= []).push(senders.opaqueScript);
-      if (senders?.notes) this.facts.notes.push(...senders.notes);
-      if (senders?.scriptFacts) this.scriptProblems(senders.scriptFacts);
-      if (this.wantReads) {
-        this.readsIn(step, false, stepConditions);
-        if (senders?.scriptFacts) this.scriptReads(senders.scriptFacts, stepConditions);
-      }
-      if (this.wantInjections) this.injectionsIn(step);
-      if (!senders || senders.specs.length === 0) return;
-      const stepRawEnv = this.rawEnv(jobRawEnv, mapAt(step, 'env'));
-      const stepEnvRefs = [...(mapAt(step, 'env')?.items ?? [])].flatMap((pair) => (isScalar(pair.value) ? [this.inputRef(pair.value)] : []));
       const before = new Set(stepIds.slice(0, index).filter((id): id is string => id !== undefined));
       const after = new Set(stepIds.slice(index).filter((id): id is string => id !== undefined));
-      for (const spec of senders.specs) {
-        spec.feedingTexts.push(...stepEnvRefs);
-        const scopes: (Record<string, JsonValue> | undefined)[] = !mentionsMatrix(spec) ? [combinations?.[0]] : combinations ?? [undefined];
-        const seen = new Set<string>();
-        for (const combination of scopes) {
-          const jobScope = this.layer(this.withMatrix(workflowScope, combination), mapAt(job, 'env'));
-          const stepScope = this.layer(jobScope, mapAt(step, 'env'));
-          const context: StepContext = {
-            repo: this.file.repo,
-            path: this.file.path,
-            job: jobId,
-            scope: stepScope,
-            rawEnv: stepRawEnv,
-            stepIdsBefore: before,
-            stepIdsAfter: after,
-            appTokenSteps,
-            triggers: this.facts.triggers,
-            steps: jobSteps,
-            jobs: this.jobSources(),
-            conditions: [jobCondition, conditionText(scalarAt(step, 'if'))].filter((text): text is string => text !== undefined),
-            inputTypes: this.inputTypes,
-          };
-          if (permissions) context.permissions = permissions;
-          const conditionScalars = [scalarAt(job, 'if'), scalarAt(step, 'if')];
-          const events = eventConstraintOf(conditionScalars.flatMap((condition) => parsedCondition(condition)), conditionScalars.flatMap((condition) => conditionText(condition) ?? []));
-          if (events) context.events = events;
-          if (environment !== undefined) context.environment = environment;
-          if (combination) context.matrix = combination;
-          for (const send of concretize(spec, context)) {
-            const key = sendKey(send);
-            if (seen.has(key)) continue;
-            seen.add(key);
-            this.facts.sends.push(send);
-            if (send.payload.kind === 'unknown' && send.payload.beyondLimit && seen.size === 1) {
-              const what = send.kind === 'repository_dispatch' ? 'client_payload' : 'inputs';
-              this.facts.notes.push({ message: `the ${what} of this dispatch was not checked: ${send.payload.reason}, beyond what dispatch-lint reads`, position: send.payload.position });
-            }
-          }
-        }
-      }
+      this.walkStep(step, { ...job, appTokenSteps, jobSteps, before, after }, place);
     });
   }
 
-  /** Every job's steps and `outputs:`, to follow `needs.J.outputs.K` (built once per workflow, when asked). */
-  private jobSources(): Map<string, JobSource> {
-    if (!this.jobs) {
-      this.jobs = new Map();
-      for (const pair of mapAt(this.root, 'jobs')?.items ?? []) {
+  private walkStep(step: YAMLMap, job: JobPlace & StepsPlace, place: Place): void {
+    const stepConditions = this.conditionScope(scalarAt(step, 'if'), job.jobConditions);
+    const uses = scalarAt(step, 'uses');
+    const target = uses && typeof uses.value === 'string' ? usesTarget(uses.value, place.fileRepo ?? this.file.repo) : undefined;
+    if (target?.kind === 'composite') {
+      this.walkComposite(step, uses as Scalar, target, job, place);
+      return;
+    }
+    let senders: StepSenders | undefined;
+    if (this.wantSends || this.wantReads) {
+      senders = sendersOfStep({ uses, run: scalarAt(step, 'run'), with: mapAt(step, 'with') }, place.source, { repo: place.fileRepo ?? this.file.repo, ...(this.files ? { files: this.files } : {}) });
+    }
+    const home = place.via === undefined;
+    if (senders?.opaqueScript) (this.facts.opaqueScripts ??= []).push(place.via?.position ?? senders.opaqueScript);
+    if (home && senders?.notes) this.facts.notes.push(...senders.notes);
+    // Inside a loaded file, the caller's line is where a user can see what was not read.
+    for (const unread of senders?.unread ?? []) (this.facts.unreadSends ??= []).push(home ? unread : { ...unread, position: place.via?.position ?? unread.position });
+    if (home && senders?.scriptFacts) this.scriptProblems(senders.scriptFacts);
+    if (this.wantReads && home) {
+      this.readsIn(step, false, stepConditions);
+      if (senders?.scriptFacts) this.scriptReads(senders.scriptFacts, stepConditions);
+    }
+    // What a loaded file reads of the payload is the caller's event's payload: not followed, so the reads are unknown.
+    if (!home && place.via && !this.facts.payloadReadsUnknown && /client_payload|GITHUB_EVENT_PATH/.test(String(scalarAt(step, 'run')?.value ?? '') + JSON.stringify(mapAt(step, 'with')?.toJSON() ?? {}))) {
+      this.facts.payloadReadsUnknown = place.via.position;
+    }
+    if (this.wantInjections && home) this.injectionsIn(step);
+    if (!senders || senders.specs.length === 0) return;
+    const stepRawEnv = this.rawEnv(job.rawEnv, mapAt(step, 'env'), place.source);
+    const stepEnvRefs = [...(mapAt(step, 'env')?.items ?? [])].flatMap((pair) => (isScalar(pair.value) ? [this.inputRef(pair.value, place.source)] : []));
+    const conditionScalars = [...place.conditions, ...job.conditions, scalarAt(step, 'if')];
+    for (const spec of senders.specs) {
+      spec.feedingTexts.push(...stepEnvRefs);
+      const scopes: (Record<string, JsonValue> | undefined)[] = !mentionsMatrix(spec) && !place.inputsMentionMatrix ? [job.combinations?.[0]] : job.combinations ?? [undefined];
+      const seen = new Set<string>();
+      for (const combination of scopes) {
+        let scope = this.withMatrix(job.workflowScope, combination);
+        if (place.inputs) scope = { ...scope, contexts: { ...scope.contexts, inputs: place.inputs(combination) } };
+        for (const env of [...job.envNodes, mapAt(step, 'env')]) scope = this.layer(scope, env);
+        const context: StepContext = {
+          repo: this.file.repo,
+          path: place.path,
+          job: job.jobId,
+          scope,
+          rawEnv: stepRawEnv,
+          stepIdsBefore: job.before,
+          stepIdsAfter: job.after,
+          appTokenSteps: job.appTokenSteps,
+          triggers: this.facts.triggers,
+          steps: job.jobSteps,
+          jobs: job.jobs,
+          conditions: conditionScalars.flatMap((condition) => conditionText(condition) ?? []),
+          inputTypes: place.inputTypes,
+        };
+        if (place.fileRepo) context.fileRepo = place.fileRepo;
+        if (place.via) context.via = place.via;
+        if (place.callerInputs) context.callerInputs = place.callerInputs;
+        if (place.callerSecrets) context.callerSecrets = place.callerSecrets;
+        if (job.permissions) context.permissions = job.permissions;
+        const events = eventConstraintOf(conditionScalars.flatMap((condition) => parsedCondition(condition)), conditionScalars.flatMap((condition) => conditionText(condition) ?? []));
+        if (events) context.events = events;
+        if (job.environment !== undefined) context.environment = job.environment;
+        if (combination) context.matrix = combination;
+        for (const send of concretize(spec, context)) {
+          const key = sendKey(send);
+          if (seen.has(key)) continue;
+          seen.add(key);
+          this.facts.sends.push(send);
+          if (home && send.payload.kind === 'unknown' && send.payload.beyondLimit && seen.size === 1) {
+            const what = send.kind === 'repository_dispatch' ? 'client_payload' : 'inputs';
+            this.facts.notes.push({ message: `the ${what} of this dispatch was not checked: ${send.payload.reason}, beyond what dispatch-lint reads`, position: send.payload.position });
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * `uses: ./.github/actions/x`: the action's steps run as part of this job, with `inputs.*` from this step's
+   * `with:` (or the action's defaults) and the job's environment and this step's. Its sends are this workflow's.
+   * Up to MAX_LOADED_DEPTH actions deep (GitHub's own limit for composite actions is ten), never round a loop.
+   */
+  private walkComposite(step: YAMLMap, uses: Scalar, target: Extract<UsesTarget, { kind: 'composite' }>, job: JobPlace & StepsPlace, place: Place): void {
+    const key = `${target.repo.toLowerCase()}\u0000${target.folder}`;
+    if (place.stack.includes(key) || place.stack.length >= MAX_LOADED_DEPTH) return;
+    const action = loadAction(this.files, target.repo, target.folder);
+    if (!action) return;
+    const runs = mapAt(action.root, 'runs');
+    if (scalarAt(runs, 'using')?.value !== 'composite') return;
+    const steps = seqAt(runs as YAMLMap, 'steps');
+    if (!steps) return;
+    this.loaded(target.repo, action.path);
+    const declared = declaredInputs(mapAt(action.root, 'inputs'), action.source, this);
+    const passed = new Map<string, ValueRef>();
+    for (const pair of mapAt(step, 'with')?.items ?? []) {
+      const name = keyOf(pair);
+      if (name !== undefined && isScalar(pair.value)) passed.set(name, passedThrough(this.inputRef(pair.value, place.source), place.callerInputs));
+    }
+    const callerInputs = new Map([...declared, ...passed]);
+    const via: SendVia = place.via ?? { kind: 'composite', path: place.path, position: place.source.positionOf(uses) };
+    const callerScope = (combination: Record<string, JsonValue> | undefined) => {
+      let scope = this.withMatrix(job.workflowScope, combination);
+      if (place.inputs) scope = { ...scope, contexts: { ...scope.contexts, inputs: place.inputs(combination) } };
+      for (const env of [...job.envNodes, mapAt(step, 'env')]) scope = this.layer(scope, env);
+      return scope;
+    };
+    const inner: Place = {
+      source: action.source,
+      root: action.root,
+      path: action.path,
+      via,
+      conditions: [...place.conditions, ...job.conditions, scalarAt(step, 'if')],
+      inputTypes: new Map(),
+      callerInputs,
+      inputs: (combination) => resolvedInputs(callerInputs, callerScope(combination)),
+      inputsMentionMatrix: [...callerInputs.values()].some((ref) => /matrix\./i.test(ref.text)),
+      stack: [...place.stack, key],
+    };
+    if (target.repo.toLowerCase() !== this.file.repo.toLowerCase()) inner.fileRepo = target.repo;
+    if (place.callerSecrets) inner.callerSecrets = place.callerSecrets;
+    if (place.permissions) inner.permissions = place.permissions;
+    // The action's steps see the job's environment and this step's; their own `env:` comes on top, step by step.
+    const rawEnv = this.rawEnv(job.rawEnv, mapAt(step, 'env'), place.source);
+    this.walkSteps(steps, { ...job, rawEnv, envNodes: [...job.envNodes, mapAt(step, 'env')], conditions: [], jobs: this.jobSources(action.root) }, inner);
+  }
+
+  /**
+   * A job that calls a reusable workflow of a scanned repository: the called workflow runs in this workflow's
+   * context (its `github.*` and event are this workflow's, `inputs.*` this job's `with:`, `secrets.*` this job's
+   * `secrets:` or all of them with `inherit`), so its sends belong to this repository. Followed up to
+   * MAX_LOADED_DEPTH calls deep (GitHub allows ten levels of workflows), never round a loop.
+   */
+  private walkReusable(jobId: string, job: YAMLMap, uses: Scalar, workflowScope: Scope, combinations: Record<string, JsonValue>[] | undefined, place: Place): void {
+    const target = usesTarget(String(uses.value), place.fileRepo ?? this.file.repo);
+    if (target?.kind !== 'reusable') return;
+    const key = `${target.repo.toLowerCase()}\u0000${target.path}`;
+    if (place.stack.includes(key) || place.stack.length >= MAX_LOADED_DEPTH) return;
+    const called = loadFile(this.files, target.repo, target.path);
+    if (!called) return;
+    (this.facts.calls ??= []).push({ repo: target.repo, path: target.path });
+    this.loaded(target.repo, target.path);
+    const callTrigger = readTriggers(called.root, called.source).workflowCall;
+    const onNode = findOnPair(called.root)?.value;
+    const declared = declaredInputs(mapAt(mapAt(onNode, 'workflow_call'), 'inputs'), called.source, this);
+    const passed = new Map<string, ValueRef>();
+    for (const pair of mapAt(job, 'with')?.items ?? []) {
+      const name = keyOf(pair);
+      if (name !== undefined && isScalar(pair.value)) passed.set(name, this.inputRef(pair.value, place.source));
+    }
+    const callerInputs = new Map([...declared, ...passed]);
+    const secretsNode = job.get('secrets', true);
+    let callerSecrets: Map<string, ValueRef> | 'inherit';
+    if (isScalar(secretsNode) && secretsNode.value === 'inherit') callerSecrets = place.callerSecrets ?? 'inherit';
+    else {
+      callerSecrets = new Map();
+      for (const pair of isMap(secretsNode) ? secretsNode.items : []) {
+        const name = keyOf(pair);
+        if (name !== undefined && isScalar(pair.value)) callerSecrets.set(name, this.inputRef(pair.value, place.source));
+      }
+    }
+    const inner: Place = {
+      source: called.source,
+      root: called.root,
+      path: called.path,
+      via: place.via ?? { kind: 'reusable', path: place.path, position: place.source.positionOf(uses) },
+      conditions: [...place.conditions, scalarAt(job, 'if')],
+      inputTypes: new Map((callTrigger?.inputs ?? []).map((input) => [input.name, input.type])),
+      callerInputs,
+      inputs: (combination) => resolvedInputs(callerInputs, this.withMatrix(workflowScope, combination)),
+      inputsMentionMatrix: [...callerInputs.values()].some((ref) => /matrix\./i.test(ref.text)),
+      stack: [...place.stack, key],
+      callerSecrets,
+    };
+    if (target.repo.toLowerCase() !== this.file.repo.toLowerCase()) inner.fileRepo = target.repo;
+    const permissions = this.permissions(job, 'job', place.source);
+    if (permissions) inner.permissions = permissions;
+    // Its own `env:` and jobs, in this workflow's `github` context; this job's matrix only feeds its inputs.
+    const calledScope = this.layer({ contexts: { github: githubContext(this.file.repo) }, shellEnv: baseShellEnv(this.file.repo), declared: this.declared }, mapAt(called.root, 'env'));
+    const rawEnv = this.rawEnv(new Map(), mapAt(called.root, 'env'), called.source);
+    for (const combination of inner.inputsMentionMatrix ? combinations ?? [undefined] : [combinations?.[0]]) {
+      const perCombination: Place = { ...inner, inputs: () => inner.inputs?.(combination) ?? {} };
+      for (const pair of mapAt(called.root, 'jobs')?.items ?? []) {
+        if (isMap(pair.value)) this.walkJob(`${jobId}/${keyOf(pair) ?? '?'}`, pair.value, calledScope, rawEnv, perCombination);
+      }
+    }
+  }
+
+  /** The workflow file itself, as the place its jobs are written in. */
+  private home(): Place {
+    return { source: this.source, root: this.root, path: this.file.path, conditions: [], inputTypes: this.inputTypes, stack: [] };
+  }
+
+  private loaded(repo: string, path: string): void {
+    const files = (this.facts.loadedFiles ??= []);
+    if (!files.some((file) => file.repo === repo && file.path === path)) files.push({ repo, path });
+  }
+
+  /** Every job's steps and `outputs:` of a workflow, to follow `needs.J.outputs.K` (built once per file). */
+  private jobSources(root: YAMLMap): Map<string, JobSource> {
+    let jobs = this.jobsOf.get(root);
+    if (!jobs) {
+      jobs = new Map();
+      this.jobsOf.set(root, jobs);
+      for (const pair of mapAt(root, 'jobs')?.items ?? []) {
         const id = keyOf(pair);
         if (id === undefined || !isMap(pair.value)) continue;
         const outputs = new Map<string, string>();
@@ -412,18 +642,18 @@ class WorkflowWalker {
           const name = keyOf(output);
           if (name !== undefined && isScalar(output.value) && typeof output.value.value === 'string') outputs.set(name, output.value.value);
         }
-        this.jobs.set(id, { steps: stepSources(seqAt(pair.value, 'steps') ?? []), outputs });
+        jobs.set(id, { steps: stepSources(seqAt(pair.value, 'steps') ?? []), outputs });
       }
     }
-    return this.jobs;
+    return jobs;
   }
 
   /** `permissions:` of the workflow or a job: a shorthand (`read-all`, `write-all`) or a mapping of scopes. */
-  private permissions(node: YAMLMap, level: PermissionsFacts['level']): PermissionsFacts | undefined {
+  private permissions(node: YAMLMap, level: PermissionsFacts['level'], source: SourceFile = this.source): PermissionsFacts | undefined {
     const pair = node.items.find((item) => keyOf(item) === 'permissions');
     if (!pair) return undefined;
     const value = pair.value as Node | null;
-    const facts: PermissionsFacts = { level, position: this.source.positionOf(pair.key as Node) };
+    const facts: PermissionsFacts = { level, position: source.positionOf(pair.key as Node) };
     if (isScalar(value) && typeof value.value === 'string') facts.shorthand = value.value;
     else if (isMap(value)) {
       facts.scopes = Object.fromEntries(value.items.filter((item) => isScalar(item.value)).map((item) => [keyOf(item) ?? '', String((item.value as Scalar).value)]));
@@ -498,34 +728,34 @@ class WorkflowWalker {
     return { ...scope, contexts: { ...scope.contexts, env: layered.envContext }, shellEnv: layered.shellEnv };
   }
 
-  private rawEnv(outer: Map<string, ValueRef>, env: YAMLMap | undefined): Map<string, ValueRef> {
+  private rawEnv(outer: Map<string, ValueRef>, env: YAMLMap | undefined, source: SourceFile = this.source): Map<string, ValueRef> {
     if (!env) return outer;
     const merged = new Map(outer);
     for (const pair of env.items) {
       const key = keyOf(pair);
-      if (key !== undefined && isScalar(pair.value)) merged.set(key, this.inputRef(pair.value));
+      if (key !== undefined && isScalar(pair.value)) merged.set(key, this.inputRef(pair.value, source));
     }
     return merged;
   }
 
-  private inputRef(node: Scalar): ValueRef {
+  inputRef(node: Scalar, source: SourceFile = this.source): ValueRef {
     return {
       text: String(node.value ?? ''),
-      position: this.source.positionOf(node),
+      position: source.positionOf(node),
       exact: true,
       shell: false,
-      locate: (start, end) => this.source.positionInScalar(node, start, end),
+      locate: (start, end) => source.positionInScalar(node, start, end),
     };
   }
 
-  private appTokenSteps(steps: unknown[]): Map<string, AppTokenFacts> {
+  private appTokenSteps(steps: unknown[], source: SourceFile = this.source): Map<string, AppTokenFacts> {
     const found = new Map<string, AppTokenFacts>();
     for (const step of steps) {
       if (!isMap(step)) continue;
       const id = scalarAt(step, 'id')?.value;
       const uses = scalarAt(step, 'uses');
       if (typeof id !== 'string' || !uses || typeof uses.value !== 'string' || !isAppTokenAction(uses.value)) continue;
-      const facts: AppTokenFacts = { position: this.source.positionOf(uses) };
+      const facts: AppTokenFacts = { position: source.positionOf(uses) };
       const owner = scalarAt(mapAt(step, 'with'), 'owner')?.value;
       const repositories = scalarAt(mapAt(step, 'with'), 'repositories')?.value;
       if (owner !== undefined && owner !== null) facts.owner = String(owner);

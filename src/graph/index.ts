@@ -20,9 +20,16 @@ export class DispatchIndex {
   private readonly sendsByTarget = new Map<string, Send[]>();
 
   constructor(repositories: ScannedRepository[]) {
+    // A reusable workflow that runs only when called sends only as part of its callers (whose facts hold those
+    // sends, in the caller's context): where a scanned workflow calls it, its own copies of them are left out.
+    const called = new Set(repositories.flatMap((repository) => repository.workflows.flatMap((workflow) => (workflow.calls ?? []).map((call) => `${repoKey(call.repo)}\u0000${call.path}`))));
     for (const repository of repositories) {
-      this.repositories.set(repoKey(repository.name), repository);
-      for (const workflow of repository.workflows) this.sends.push(...workflow.sends);
+      const workflows = repository.workflows.map((workflow) =>
+        workflow.sends.length > 0 && called.has(`${repoKey(workflow.repo)}\u0000${workflow.path}`) && workflow.triggers.every((trigger) => trigger === 'workflow_call') ? { ...workflow, sends: [] } : workflow,
+      );
+      const indexed = workflows.some((workflow, at) => workflow !== repository.workflows[at]) ? { ...repository, workflows } : repository;
+      this.repositories.set(repoKey(repository.name), indexed);
+      for (const workflow of workflows) this.sends.push(...workflow.sends);
     }
     for (const send of this.sends) {
       if (send.target.value === undefined) continue;

@@ -3,7 +3,7 @@
  * line/column ranges findings carry, and maps offsets inside a scalar's *value* (after YAML unquoting and
  * block folding) back to offsets in the file, so a `${{ }}` inside a `run: |` block points at its own line.
  */
-import type { LineCounter, Node, Scalar } from 'yaml';
+import { LineCounter, type Node, type Scalar } from 'yaml';
 import type { Position } from '../model.js';
 
 export class SourceFile {
@@ -97,4 +97,26 @@ export function alignValueToSource(
   }
   offsets[value.length] = Math.min(s, sourceEnd);
   return (offset: number) => offsets[Math.max(0, Math.min(offset, value.length))] ?? sourceStart;
+}
+
+/**
+ * Positions in a file that is not YAML (a JavaScript file a github-script step requires): offsets are into the
+ * file's text itself, so "inside a scalar" is just "at these offsets". Lets the script readers locate values in
+ * it exactly as they do in a workflow's `script:`.
+ */
+export class PlainTextFile extends SourceFile {
+  constructor(text: string) {
+    const lineCounter = new LineCounter();
+    lineCounter.addNewLine(0);
+    for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) lineCounter.addNewLine(at + 1);
+    super(text, lineCounter);
+  }
+
+  override positionInScalar(_node: Scalar, start: number, end: number): Position {
+    return this.positionOfOffsets(start, Math.max(start, end));
+  }
+
+  override positionOf(_node: Node | null | undefined, fallback?: Position): Position {
+    return fallback ?? this.positionOfOffsets(0, 0);
+  }
 }

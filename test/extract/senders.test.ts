@@ -199,7 +199,7 @@ describe('peter-evans/slash-command-dispatch', () => {
     const unread = extract(text);
     expect(unread.sends).toEqual([]);
     expect(unread.opaqueScripts).toHaveLength(1);
-    expect(unread.notes.map((note) => note.message)).toEqual([
+    expect(unread.unreadSends?.map((note) => note.message)).toEqual([
       "the slash commands this step dispatches are configured in './.github/commands.json', and dispatch-lint reads other files of local repositories only, so they are not checked",
     ]);
   });

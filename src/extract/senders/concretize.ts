@@ -2,7 +2,7 @@
  * Resolves a SendSpec in the scope of one matrix combination into concrete Sends: target repository,
  * event type or workflow, payload, token, and the step outputs it depends on.
  */
-import type { AppTokenFacts, EventConstraint, PermissionsFacts, ResolvedValue, Send, StepOutputRef, TokenFacts } from '../../model.js';
+import type { AppTokenFacts, EventConstraint, PermissionsFacts, Position, ResolvedValue, Send, SendVia, StepOutputRef, TokenFacts } from '../../model.js';
 import type { JsonValue } from '../../expressions/evaluate.js';
 import { forEachChain, literalKeys, parseExpression } from '../../expressions/parse.js';
 import { findExpressions, singleExpression } from '../../expressions/template.js';
@@ -16,6 +16,16 @@ import type { SendSpec, TokenSpec, ValueList, ValueRef } from './spec.js';
 export interface StepContext {
   repo: string;
   path: string;
+  /** The file's repository, where it is not `repo` (a reusable workflow of another repository). */
+  fileRepo?: string;
+  via?: SendVia;
+  /**
+   * `inputs.*` inside a composite action or a reusable workflow: what the caller's `with:` passes (as written, in
+   * the caller's file), or the declared default. Followed for tokens and for who controls a payload value.
+   */
+  callerInputs?: Map<string, ValueRef>;
+  /** `secrets.*` inside a reusable workflow: the caller's `secrets:` mapping, or 'inherit'. */
+  callerSecrets?: Map<string, ValueRef> | 'inherit';
   job: string;
   scope: Scope;
   /** Environment variables as written (workflow, job and step `env:` merged), for following tokens. */
@@ -69,6 +79,7 @@ function sendsInScope(spec: SendSpec, context: StepContext, scope: Scope, token:
     inputTypes: context.inputTypes,
     ...(context.steps ? { steps: context.steps } : {}),
     ...(context.jobs ? { jobs: context.jobs } : {}),
+    ...(context.callerInputs ? { callerInputs: context.callerInputs } : {}),
   });
   const sends: Send[] = [];
   for (const target of targetValues) {
@@ -77,7 +88,7 @@ function sendsInScope(spec: SendSpec, context: StepContext, scope: Scope, token:
         kind: spec.kind,
         form: spec.form,
         repo: context.repo,
-        path: context.path,
+        path: spec.file ?? context.path,
         job: context.job,
         position: spec.position,
         target: resolvedValue(spec.target ?? { text: '${{ github.repository }}', position: spec.position }, target),
@@ -86,6 +97,9 @@ function sendsInScope(spec: SendSpec, context: StepContext, scope: Scope, token:
         stepOutputRefs,
         conditions: context.conditions,
       };
+      if (context.fileRepo) send.fileRepo = context.fileRepo;
+      const via = spec.via ? { ...spec.via, path: context.via?.path ?? context.path, position: context.via?.position ?? spec.via.position } : context.via;
+      if (via) send.via = via;
       if (context.permissions) send.permissions = context.permissions;
       if (context.events) send.events = context.events;
       if (context.environment !== undefined) send.environment = context.environment;
@@ -206,7 +220,14 @@ function tokenOfRef(ref: ValueRef, context: StepContext, depth: number): TokenFa
     const keys = literalKeys(chain);
     if (chain.root === 'secrets' && keys.length === 1) {
       const name = keys[0] as string;
-      result = name.toUpperCase() === 'GITHUB_TOKEN' ? { kind: 'github-token', explicit: true, position } : { kind: 'secret', name, position };
+      const passed = context.callerSecrets instanceof Map ? [...context.callerSecrets].find(([key]) => key.toLowerCase() === name.toLowerCase())?.[1] : undefined;
+      if (name.toUpperCase() === 'GITHUB_TOKEN') result = { kind: 'github-token', explicit: true, position };
+      // In a reusable workflow a secret is what the caller passes; one it does not pass is empty.
+      else if (context.callerSecrets instanceof Map) result = passed ? atUse(tokenOfRef(passed, inCallerTerms(context), depth + 1), position) : { kind: 'missing', position };
+      else result = { kind: 'secret', name, position };
+    } else if (chain.root === 'inputs' && keys.length === 1 && context.callerInputs) {
+      const passed = [...context.callerInputs].find(([key]) => key.toLowerCase() === (keys[0] as string).toLowerCase())?.[1];
+      if (passed) result = atUse(tokenOfRef(passed, inCallerTerms(context), depth + 1), position);
     } else if (chain.root === 'github' && keys.length === 1 && keys[0]?.toLowerCase() === 'token') {
       result = { kind: 'github-token', explicit: true, position };
     } else if (chain.root === 'steps' && keys.length === 3 && keys[1]?.toLowerCase() === 'outputs') {
@@ -222,6 +243,20 @@ function tokenOfRef(ref: ValueRef, context: StepContext, depth: number): TokenFa
   });
   // `secrets.A || secrets.B` and the like: more than one source, so no single answer.
   return chains === 1 ? result : other;
+}
+
+/** The caller's text is read in the caller's terms: its `inputs` and `secrets` are its own workflow's. */
+function inCallerTerms(context: StepContext): StepContext {
+  const { callerInputs: _inputs, callerSecrets: _secrets, ...caller } = context;
+  return caller;
+}
+
+/**
+ * A token followed into the caller's `with:` or `secrets:` is reported where it is used (the loaded file's
+ * `${{ inputs.token }}`), since findings about a send are located in the send's file.
+ */
+function atUse(token: TokenFacts, position: Position): TokenFacts {
+  return { ...token, position };
 }
 
 function stepOutputs(texts: ValueRef[], context: StepContext): StepOutputRef[] {

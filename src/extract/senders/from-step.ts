@@ -2,10 +2,10 @@
  * Recognises the dispatches one workflow step sends, from a marketplace action's `with:` inputs, an
  * `actions/github-script` script, or the commands of a `run:` script, and describes each as a SendSpec.
  */
-import type { Scalar, YAMLMap } from 'yaml';
+import { Scalar, type YAMLMap } from 'yaml';
 import type { Position } from '../../model.js';
-import type { SourceFile } from '../../yaml/source.js';
-import type { RepositoryFiles } from '../repository-files.js';
+import { PlainTextFile, type SourceFile } from '../../yaml/source.js';
+import { normalisePath, type RepositoryFiles } from '../repository-files.js';
 import { parseGithubScript } from '../github-script.js';
 import type { RawBindingValue, RawPayload, RawSend, RawValue, ScriptFacts } from '../raw-send.js';
 import { parseShellScript } from '../shell.js';
@@ -28,8 +28,10 @@ export interface StepSenders {
   opaqueScript?: Position;
   /** What a script in the step reads of client_payload, with the scalar the offsets refer to. */
   scriptFacts?: { facts: ScriptFacts; scalar: Scalar };
-  /** What the step's dispatches depend on that could not be read (a config file it loads): the file's notes. */
+  /** What is wrong in what the step's dispatches depend on (a config file the action cannot parse): the file's notes. */
   notes?: { message: string; position: Position }[];
+  /** Why the step's dispatches could not be read (a file out of reach, values computed at run time): unresolved-dispatch notes. */
+  unread?: { message: string; position: Position }[];
 }
 
 /** Where the step is: its repository, and the repository's other files it may load (a config, a script). */
@@ -41,7 +43,7 @@ export interface StepOrigin {
 export function sendersOfStep(step: StepNodes, source: SourceFile, origin?: StepOrigin): StepSenders {
   const uses = step.uses && typeof step.uses.value === 'string' ? step.uses.value.trim() : undefined;
   if (uses) {
-    if (isGithubScript(uses)) return githubScriptSenders(step, uses, source);
+    if (isGithubScript(uses)) return githubScriptSenders(step, uses, source, origin);
     if (isSlashCommandDispatch(uses)) return slashCommandSenders(step, uses, uses.slice(uses.indexOf('@') + 1), source, origin);
     if (isRequestAction(uses)) return requestActionSenders(step, uses, source);
     const found = findActionSender(uses);
@@ -118,7 +120,7 @@ function joinOwnerAndName(owner: ValueRef | undefined, name: ValueRef | undefine
   };
 }
 
-function githubScriptSenders(step: StepNodes, uses: string, source: SourceFile): StepSenders {
+function githubScriptSenders(step: StepNodes, uses: string, source: SourceFile, origin: StepOrigin | undefined): StepSenders {
   const script = withInput(step, 'script');
   if (!script || typeof script.value !== 'string') return { specs: [] };
   const facts = parseGithubScript(script.value);
@@ -130,10 +132,61 @@ function githubScriptSenders(step: StepNodes, uses: string, source: SourceFile):
   for (const spec of specs) spec.form = formOf(uses);
   const senders: StepSenders = { specs, scriptFacts: { facts, scalar: script } };
   const runsLocalCode = /\b(?:require|import)\s*\(\s*['"`](?:\.|\$\{\{)/.exec(script.value);
-  if (runsLocalCode) senders.opaqueScript = source.positionInScalar(script, runsLocalCode.index, runsLocalCode.index + runsLocalCode[0].length);
+  if (runsLocalCode) {
+    const at = source.positionInScalar(script, runsLocalCode.index, runsLocalCode.index + runsLocalCode[0].length);
+    const loaded = requiredScripts(script.value, origin);
+    for (const file of loaded.read) {
+      // The file's dispatches are the step's: same token, written in the file, brought in by the require.
+      for (const raw of file.facts.sends) {
+        const spec = scriptSpec(raw, file.scalar, file.source, token);
+        spec.form = formOf(uses);
+        spec.file = file.path;
+        spec.via = { kind: 'script', path: '', position: at };
+        specs.push(spec);
+      }
+    }
+    if (loaded.unread.length > 0 || loaded.read.some((file) => file.facts.unreadable)) {
+      senders.opaqueScript = at;
+      const names = [...loaded.unread, ...loaded.read.filter((file) => file.facts.unreadable).map((file) => file.path)];
+      (senders.unread ??= []).push({
+        message: `this github-script runs ${names.map((name) => `\`${name}\``).join(', ')}, which dispatch-lint cannot read, so it assumes that code may dispatch any event type to ${origin?.repo ?? 'this repository'}: listeners there are not reported as having no sender`,
+        position: at,
+      });
+    }
+  }
   // A script that could not be read may hold the dispatch a listener waits for.
   else if (facts.unreadable && /dispatch/i.test(script.value)) senders.opaqueScript = source.positionOf(script);
   return senders;
+}
+
+interface RequiredScript {
+  path: string;
+  facts: ScriptFacts;
+  source: SourceFile;
+  scalar: Scalar;
+}
+
+/**
+ * The repository's own files a script requires (`require('./.github/scripts/bot.js')`, relative to the
+ * workspace, as github-script resolves them), read and parsed where they can be; the rest by name. A path built
+ * by an expression is unread.
+ */
+function requiredScripts(script: string, origin: StepOrigin | undefined): { read: RequiredScript[]; unread: string[] } {
+  const found: { read: RequiredScript[]; unread: string[] } = { read: [], unread: [] };
+  for (const match of script.matchAll(/\b(?:require|import)\s*\(\s*(['"`])((?:\.|\$\{\{)[^'"`]*)\1/g)) {
+    const written = match[2] as string;
+    const path = written.startsWith('.') ? normalisePath(written) : undefined;
+    const candidates = path === undefined ? [] : /\.[cm]?js$/.test(path) ? [path] : [`${path}.js`, `${path}/index.js`, path];
+    const text = origin?.files ? candidates.map((candidate) => ({ candidate, text: origin.files?.read(origin.repo, candidate) })).find((entry) => entry.text !== undefined) : undefined;
+    if (!text || text.text === undefined) {
+      found.unread.push(written);
+      continue;
+    }
+    const file = new PlainTextFile(text.text);
+    const scalar = new Scalar(text.text);
+    found.read.push({ path: text.candidate, facts: parseGithubScript(text.text), source: file, scalar });
+  }
+  return found;
 }
 
 /** A value from inside a script, located through the script scalar. */

@@ -145,7 +145,7 @@ function fileConfigSenders(context: Context, path: ValueRef, origin: StepOrigin 
       specs: [],
       // Its commands may be the sender a listener of this repository waits for.
       opaqueScript: path.position,
-      notes: [{ message: `the slash commands this step dispatches are configured in '${name}', and ${why}, so they are not checked`, position: path.position }],
+      unread: [{ message: `the slash commands this step dispatches are configured in '${name}', and ${why}, so they are not checked`, position: path.position }],
     };
   }
   // Positions inside another file cannot be shown in this one: everything points at the `config-from-file:` value.
@@ -159,7 +159,7 @@ function jsonConfigSenders(context: Context, json: ValueRef, where: string, from
   const parsed = parseTemplatedJson(json.text);
   const hasExpressions = findExpressions(json.text).length > 0;
   if (!parsed.ok || parsed.node.type !== 'array') {
-    if (hasExpressions && !fromFile) return { specs: [], opaqueScript: json.position, notes: [{ message: `the slash commands in ${where} are computed at run time, so they are not checked`, position: json.position }] };
+    if (hasExpressions && !fromFile) return { specs: [], opaqueScript: json.position, unread: [{ message: `the slash commands in ${where} are computed at run time, so they are not checked`, position: json.position }] };
     const why = parsed.ok ? `it is a JSON ${parsed.node.type}, not an array of commands` : `it is not valid JSON: ${parsed.error}`;
     return { specs: [], notes: [{ message: `the slash-command configuration in ${where} cannot be read by the action (${why}), so the step fails before it dispatches anything`, position: parsed.ok || fromFile ? json.position : json.locate(parsed.offset, parsed.offset + 1) }] };
   }

@@ -3,7 +3,7 @@
  * written). Action steps and script commands are both turned into this one shape, so resolution and
  * payload reading are written once.
  */
-import type { Position } from '../../model.js';
+import type { Position, SendVia } from '../../model.js';
 import type { RawBinding, RawPayload } from '../raw-send.js';
 
 export interface ValueRef {
@@ -66,6 +66,10 @@ export interface SendSpec {
    * (slash-command-dispatch's `commands`, which may come from `env:` through a condition): see ValueList.
    */
   perValue?: ValueList;
+  /** The file the send is written in, when not the step's own (a script the step requires). */
+  file?: string;
+  /** How it is brought into the step (for a required script: the `require`). */
+  via?: SendVia;
 }
 
 /** A list input whose values each make one dispatch. */

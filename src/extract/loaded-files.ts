@@ -1,0 +1,55 @@
+/**
+ * Files a workflow loads and runs as part of itself: a local composite action (`uses: ./.github/actions/x`,
+ * its `action.yml`) and a reusable workflow (`uses: ./.github/workflows/f.yml` or `OWNER/REPO/.github/workflows/
+ * f.yml@REF`). They are read through RepositoryFiles and parsed with positions like a workflow, so their steps
+ * can be walked in the caller's context (src/extract/workflow.ts).
+ */
+import { isMap, LineCounter, parseDocument, type YAMLMap } from 'yaml';
+import { SourceFile } from '../yaml/source.js';
+import { resolveAliases } from '../yaml/aliases.js';
+import { MAX_NESTING_DEPTH, nodeDeeperThan } from './limits.js';
+import { normalisePath, type RepositoryFiles } from './repository-files.js';
+
+export interface LoadedFile {
+  repo: string;
+  path: string;
+  root: YAMLMap;
+  source: SourceFile;
+}
+
+/** Where a `uses:` points, when it is a file dispatch-lint can read: a local action folder, or a reusable workflow. */
+export type UsesTarget =
+  | { kind: 'composite'; repo: string; folder: string }
+  | { kind: 'reusable'; repo: string; path: string };
+
+/** `./path` (a local action, or a local reusable workflow) or `owner/repo/.github/workflows/f.yml@ref`. */
+export function usesTarget(uses: string, repo: string): UsesTarget | undefined {
+  const text = uses.trim();
+  if (text.startsWith('./')) {
+    const path = normalisePath(text.slice(2));
+    if (path === undefined) return undefined;
+    return /^\.github\/workflows\/[^/]+\.ya?ml$/i.test(path) ? { kind: 'reusable', repo, path } : { kind: 'composite', repo, folder: path };
+  }
+  const match = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)\/(\.github\/workflows\/[^/@]+\.ya?ml)@\S+$/i.exec(text);
+  return match ? { kind: 'reusable', repo: `${match[1]}/${match[2]}`, path: match[3] as string } : undefined;
+}
+
+/**
+ * The parsed file, or undefined when it is absent, unreadable, not a mapping, invalid, or nested beyond the
+ * limit (a broken action or reusable workflow is its own file's business, or GitHub's run-time error).
+ */
+export function loadFile(files: RepositoryFiles | undefined, repo: string, path: string): LoadedFile | undefined {
+  const text = files?.read(repo, path);
+  if (text === undefined || text.includes('\u0000')) return undefined;
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, keepSourceTokens: false });
+  if (doc.errors.length > 0 || !isMap(doc.contents)) return undefined;
+  const aliases = resolveAliases(doc);
+  if (aliases.exhausted || nodeDeeperThan(doc.contents, MAX_NESTING_DEPTH)) return undefined;
+  return { repo, path, root: doc.contents, source: new SourceFile(text, lineCounter) };
+}
+
+/** A local action folder's metadata file: `action.yml`, else `action.yaml` (as the runner looks). */
+export function loadAction(files: RepositoryFiles | undefined, repo: string, folder: string): LoadedFile | undefined {
+  return loadFile(files, repo, `${folder}/action.yml`) ?? loadFile(files, repo, `${folder}/action.yaml`);
+}
