@@ -20,6 +20,7 @@ import { applyBaseline, type BaselineOptions, type BaselineOutcome } from './bas
 import { BlobCache } from './sources/github/blob-cache.js';
 import { createClient, type GitHubClient } from './sources/github/client.js';
 import { scanGitHub, type GitHubScan } from './sources/github/fetch.js';
+import { fetchLoadedFiles } from './sources/github/loaded-files.js';
 import { listSecrets, type SecretRequest } from './sources/github/secrets.js';
 import { discoverLocal } from './sources/local.js';
 import { packageVersion } from './util/package-root.js';
@@ -129,7 +130,14 @@ export async function lint(options: LintOptions): Promise<LintResult> {
   }
 
   const roots = Object.fromEntries(local.map((repository) => [repository.name.toLowerCase(), repository.root]));
-  const facts = await extractWorkflows(files, config, options.workers, { roots });
+  let facts = await extractWorkflows(files, config, options.workers, { roots });
+  if (remote) {
+    // Remote repositories' composite actions, reusable workflows and scripts are fetched once extraction has said
+    // which it needs, and the workflows that asked are extracted again with them.
+    const loaded = await withLoadedFiles(remote, files, facts, (again, texts) => extractWorkflows(again, config, options.workers, { roots, texts }));
+    facts = loaded.facts;
+    scanErrors.push(...loaded.errors);
+  }
   // Everything downstream is sorted by content, so the same repositories give the same report whatever the
   // order of the PATHs, of the folder listing or of the API's answers.
   scanned.sort((a, b) => compareStrings(a.name.toLowerCase(), b.name.toLowerCase()) || compareStrings(a.name, b.name));
@@ -197,6 +205,7 @@ async function extractWorkflows(files: WorkflowInputFile[], config: Config, work
 
 interface RemoteScan {
   client: GitHubClient;
+  cache: BlobCache;
   scan: GitHubScan;
   owners: Set<string>;
 }
@@ -209,17 +218,66 @@ async function fetchRemote(github: GitHubOptions, skip: (name: string) => boolea
     ...(github.totalTimeoutMs ? { totalTimeoutMs: github.totalTimeoutMs } : {}),
     ...(github.waitUnitMs ? { waitUnitMs: github.waitUnitMs } : {}),
   });
+  const cache = new BlobCache(github.cacheDir ?? undefined);
   const scan = await scanGitHub({
     targets: github.targets,
     client,
-    cache: new BlobCache(github.cacheDir ?? undefined),
+    cache,
     repoGlobs: github.repoGlobs,
     includeArchived: github.includeArchived,
     includeForks: github.includeForks,
     skip,
     ...(github.progress ? { progress: github.progress } : {}),
   });
-  return { client, scan, owners: new Set(github.targets.map((target) => (target.split('/')[0] ?? '').toLowerCase())) };
+  return { client, cache, scan, owners: new Set(github.targets.map((target) => (target.split('/')[0] ?? '').toLowerCase())) };
+}
+
+/** A loaded file may load another (an action using an action): a few rounds reach what real repositories nest. */
+const LOADED_FILE_ROUNDS = 4;
+
+/**
+ * Fetches the files of remote repositories that extraction asked for and lacked, then extracts the workflows that
+ * asked again; repeated while new files are asked for. A file that could not be fetched is a scan error.
+ */
+async function withLoadedFiles(
+  remote: RemoteScan,
+  files: WorkflowInputFile[],
+  facts: WorkflowFacts[],
+  extract: (files: WorkflowInputFile[], texts: Record<string, Record<string, string>>) => Promise<WorkflowFacts[]>,
+): Promise<{ facts: WorkflowFacts[]; errors: string[] }> {
+  const workflowTexts = new Map(remote.scan.repositories.map((repository) => [repository.name.toLowerCase(), new Map(repository.files.map((file) => [file.path, file.text]))]));
+  const texts: Record<string, Record<string, string>> = Object.fromEntries([...workflowTexts.keys()].map((name) => [name, {}]));
+  const asked = new Set<string>();
+  const errors: string[] = [];
+  const current = [...facts];
+  for (let round = 0; round < LOADED_FILE_ROUNDS; round++) {
+    const wanted: { repo: string; path: string }[] = [];
+    const fresh = new Set<string>();
+    for (const workflow of current) {
+      for (const request of workflow.requestedFiles ?? []) {
+        const repo = request.repo.toLowerCase();
+        const known = workflowTexts.get(repo);
+        const key = `${repo}\u0000${request.path}`;
+        if (!known || asked.has(key)) continue; // a local or unscanned repository, or asked already
+        asked.add(key);
+        fresh.add(key);
+        const text = known.get(request.path);
+        if (text !== undefined) (texts[repo] as Record<string, string>)[request.path] = text;
+        else wanted.push(request);
+      }
+    }
+    // Every workflow that asked for a file new this round is extracted again, however many asked for it.
+    const again = current.flatMap((workflow, index) => ((workflow.requestedFiles ?? []).some((request) => fresh.has(`${request.repo.toLowerCase()}\u0000${request.path}`)) ? [index] : []));
+    if (again.length === 0) break;
+    if (wanted.length > 0) {
+      const fetched = await fetchLoadedFiles(remote.client, remote.cache, wanted.sort((a, b) => compareStrings(`${a.repo}/${a.path}`, `${b.repo}/${b.path}`)));
+      errors.push(...fetched.errors);
+      for (const [repo, paths] of fetched.texts) for (const [path, text] of paths) (texts[repo] as Record<string, string>)[path] = text;
+    }
+    const redone = await extract(again.map((index) => files[index] as WorkflowInputFile), texts);
+    again.forEach((index, i) => (current[index] = redone[i] as WorkflowFacts));
+  }
+  return { facts: current, errors };
 }
 
 /**

@@ -268,6 +268,11 @@ export interface WorkflowFacts {
   workflowCall?: WorkflowDispatchListener;
   /** Files the workflow loads and runs as part of itself (composite actions, reusable workflows): what its facts depend on. */
   loadedFiles?: { repo: string; path: string }[];
+  /**
+   * Every other file of a repository that extraction asked for, read or not (normalised paths): in GitHub mode the
+   * engine fetches those it lacks and extracts the workflow again.
+   */
+  requestedFiles?: { repo: string; path: string }[];
   /** Reusable workflows of scanned repositories that this workflow's jobs call (their sends are the caller's). */
   calls?: { repo: string; path: string }[];
   /** Reads of `inputs.*` / `github.event.inputs.*`, where the file mentions inputs at all. */

@@ -56,6 +56,24 @@ function comparable(text: string): Report {
 }
 
 describe('GitHub mode', () => {
+  it('calls a repository unread, exit 2, when a file its workflows load cannot be fetched', async () => {
+    await serve([loadOrgFromFolder(join(projectRoot, 'fixtures', 'shared-workflows'), 'shared-workflows', { allFiles: true })]);
+    fake?.addFault({ match: (request) => request.graphql?.includes('HEAD:.github/actions/notify/action.yml') === true, kind: 'server-error' });
+    const run = await lintGitHub(['--github', 'shared-workflows', '--rule', 'secret-not-defined=off']).run();
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/^dispatch-lint: shared-workflows\/api: could not read \.github\/actions\/notify\/action\.yml, which a workflow loads \(.*502/m);
+  });
+
+  it.each(['shared-workflows', 'chatops-bot'])('fetches the composite actions, reusable workflows and scripts that %s loads, and reports as from folders', async (name) => {
+    const folder = join(projectRoot, 'fixtures', name);
+    await serve([loadOrgFromFolder(folder, name, { allFiles: true })]);
+    const remote = await lintGitHub(['--github', name, '--rule', 'secret-not-defined=off']).run();
+    expect(remote.stderr).toBe('');
+    const local = await runCliAsync([folder, '--owner', name, '--format', 'json', '--rule', 'secret-not-defined=off']);
+    expect(comparable(remote.stdout)).toEqual(comparable(local.stdout));
+    expect(remote.status).toBe(local.status);
+  });
+
   it('audits an org with the same findings as linting it from folders, in few requests', async () => {
     await serve([pendingOrg()]);
     const { run } = lintGitHub(['--github', 'market-data-pending']);

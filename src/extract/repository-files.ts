@@ -37,6 +37,21 @@ export function repositoryFiles(sources: RepositoryFileSources): RepositoryFiles
   };
 }
 
+/** The same files, telling `onRequest` of each distinct file asked for (read or not), by normalised path. */
+export function recordingRequests(files: RepositoryFiles, onRequest: (repo: string, path: string) => void): RepositoryFiles {
+  const seen = new Set<string>();
+  return {
+    read(repo, path) {
+      const normal = normalisePath(path);
+      if (normal !== undefined && !seen.has(`${repo}\u0000${normal}`)) {
+        seen.add(`${repo}\u0000${normal}`);
+        onRequest(repo, normal);
+      }
+      return files.read(repo, path);
+    },
+  };
+}
+
 /** `./.github/actions/x/` → `.github/actions/x`; undefined for a path that leaves the repository. */
 export function normalisePath(path: string): string | undefined {
   if (path === '' || isAbsolute(path) || path.includes('\\') || path.includes('\u0000')) return undefined;

@@ -12,7 +12,7 @@ import { expandMatrix, MAX_MATRIX_JOBS } from '../resolve/matrix.js';
 import { baseShellEnv, githubContext, layerEnv, resolveText, type DeclaredValues, type Scope } from '../resolve/resolver.js';
 import { resolveAliases } from '../yaml/aliases.js';
 import { SourceFile } from '../yaml/source.js';
-import type { RepositoryFiles } from './repository-files.js';
+import { recordingRequests, type RepositoryFiles } from './repository-files.js';
 import type { JobSource, StepSource } from './step-outputs.js';
 import { eventTypesOfCondition, payloadReadsIn } from './payload-reads.js';
 import { isAppTokenAction, isGithubScript } from './senders/actions.js';
@@ -358,7 +358,7 @@ class WorkflowWalker {
     private readonly wantInjections: boolean,
   ) {
     this.declared = (expression) => options.declared?.(file.repo, expression);
-    this.files = options.files;
+    this.files = options.files && recordingRequests(options.files, (repo, path) => (this.facts.requestedFiles ??= []).push({ repo, path }));
   }
 
   walk(): void {

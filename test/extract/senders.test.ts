@@ -200,7 +200,7 @@ describe('peter-evans/slash-command-dispatch', () => {
     expect(unread.sends).toEqual([]);
     expect(unread.opaqueScripts).toHaveLength(1);
     expect(unread.unreadSends?.map((note) => note.message)).toEqual([
-      "the slash commands this step dispatches are configured in './.github/commands.json', and dispatch-lint reads other files of local repositories only, so they are not checked",
+      "the slash commands this step dispatches are configured in './.github/commands.json', and dispatch-lint was not given the repository's other files, so they are not checked",
     ]);
   });
 

@@ -109,7 +109,8 @@ function gitObjectOid(type: 'blob' | 'tree' | 'commit', bytes: Buffer): string {
  * An org folder on disk → a FakeOrg: each sub-folder with .github/ or .git is a repository, and its files are
  * the top-level .github/workflows/*.y{a,}ml (what local mode reads), as bytes so blob ids match git's.
  */
-export function loadOrgFromFolder(folder: string, login = basename(folder)): FakeOrg {
+/** The org in `folder`: each repository's workflows, or with `allFiles` every file of it (actions, scripts). */
+export function loadOrgFromFolder(folder: string, login = basename(folder), options: { allFiles?: boolean } = {}): FakeOrg {
   const repos = readdirSync(folder, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.') && entry.name !== 'node_modules')
     .filter((entry) => existsSync(join(folder, entry.name, '.github')) || existsSync(join(folder, entry.name, '.git')))
@@ -118,7 +119,9 @@ export function loadOrgFromFolder(folder: string, login = basename(folder)): Fak
     .map((name): FakeRepo => {
       const workflows = join(folder, name, '.github', 'workflows');
       const files: Record<string, Buffer> = {};
-      if (existsSync(workflows)) {
+      if (options.allFiles) {
+        for (const path of filesUnder(join(folder, name))) files[path] = readFileSync(join(folder, name, path));
+      } else if (existsSync(workflows)) {
         for (const file of readdirSync(workflows, { withFileTypes: true })) {
           if (file.isFile() && /\.ya?ml$/i.test(file.name)) files[`.github/workflows/${file.name}`] = readFileSync(join(workflows, file.name));
         }
@@ -126,6 +129,15 @@ export function loadOrgFromFolder(folder: string, login = basename(folder)): Fak
       return { name, files };
     });
   return { login, kind: 'Organization', repos };
+}
+
+/** Every file under `root` (not `.git`), as paths relative to it with `/`. */
+function filesUnder(root: string, prefix = ''): string[] {
+  return readdirSync(join(root, prefix), { withFileTypes: true }).flatMap((entry) => {
+    const path = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) return entry.name === '.git' ? [] : filesUnder(root, path);
+    return entry.isFile() ? [path] : [];
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -139,8 +139,8 @@ function fileConfigSenders(context: Context, path: ValueRef, origin: StepOrigin 
     const why = findExpressions(name).length > 0
       ? 'its path is only known at run time'
       : origin?.files
-        ? 'dispatch-lint could not read that file in the repository (it reads other files of local repositories only)'
-        : 'dispatch-lint reads other files of local repositories only';
+        ? 'that file is not in the repository'
+        : 'dispatch-lint was not given the repository\'s other files';
     return {
       specs: [],
       // Its commands may be the sender a listener of this repository waits for.
