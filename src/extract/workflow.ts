@@ -297,8 +297,9 @@ interface JobPlace {
 interface StepsPlace {
   appTokenSteps: Map<string, AppTokenFacts>;
   jobSteps: StepSource[];
-  before: Set<string>;
-  after: Set<string>;
+  /** Lower-case ids of the list's steps (undefined where a step has none), and this step's index among them. */
+  stepIds: (string | undefined)[];
+  index: number;
 }
 
 /** An action's declared inputs with a default, as ValueRefs in the action file. */
@@ -424,10 +425,7 @@ class WorkflowWalker {
     const appTokenSteps = this.appTokenSteps(steps, place.source);
     const jobSteps = stepSources(steps);
     steps.forEach((step, index) => {
-      if (!isMap(step)) return;
-      const before = new Set(stepIds.slice(0, index).filter((id): id is string => id !== undefined));
-      const after = new Set(stepIds.slice(index).filter((id): id is string => id !== undefined));
-      this.walkStep(step, { ...job, appTokenSteps, jobSteps, before, after }, place);
+      if (isMap(step)) this.walkStep(step, { ...job, appTokenSteps, jobSteps, stepIds, index }, place);
     });
   }
 
@@ -476,8 +474,9 @@ class WorkflowWalker {
           job: job.jobId,
           scope,
           rawEnv: stepRawEnv,
-          stepIdsBefore: job.before,
-          stepIdsAfter: job.after,
+          // Built only for the rare step that sends: a set per step made long jobs quadratic.
+          stepIdsBefore: idsIn(job.stepIds.slice(0, job.index)),
+          stepIdsAfter: idsIn(job.stepIds.slice(job.index)),
           appTokenSteps: job.appTokenSteps,
           triggers: this.facts.triggers,
           steps: job.jobSteps,
@@ -923,3 +922,6 @@ function scalarAt(node: unknown, key: string): Scalar | undefined {
   return isScalar(value) ? value : undefined;
 }
 
+function idsIn(ids: (string | undefined)[]): Set<string> {
+  return new Set(ids.filter((id): id is string => id !== undefined));
+}
