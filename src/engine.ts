@@ -17,10 +17,11 @@ import { applySuppressions, scanSuppressions } from './suppressions.js';
 import type { FindingDraft } from './rule.js';
 import { chooseConfig, compareWithBase, type BaseComparison, type BaseOptions, type ConfigChoice } from './premerge/base.js';
 import { applyBaseline, type BaselineOptions, type BaselineOutcome } from './baseline.js';
-import { BlobCache } from './sources/github/blob-cache.js';
-import { createClient, type GitHubClient } from './sources/github/client.js';
-import { scanGitHub, type GitHubScan } from './sources/github/fetch.js';
-import { listSecrets, type SecretRequest } from './sources/github/secrets.js';
+// GitHub mode's modules (octokit and its plugins among them) are imported when GitHub mode runs, not at start:
+// a local lint must not pay for loading them.
+import type { GitHubClient } from './sources/github/client.js';
+import type { GitHubScan } from './sources/github/fetch.js';
+import type { SecretRequest } from './sources/github/secrets.js';
 import { discoverLocal } from './sources/local.js';
 import { packageVersion } from './util/package-root.js';
 
@@ -202,6 +203,7 @@ interface RemoteScan {
 }
 
 async function fetchRemote(github: GitHubOptions, skip: (name: string) => boolean): Promise<RemoteScan> {
+  const [{ BlobCache }, { createClient }, { scanGitHub }] = await Promise.all([import('./sources/github/blob-cache.js'), import('./sources/github/client.js'), import('./sources/github/fetch.js')]);
   const client = createClient({
     baseUrl: github.apiUrl,
     ...(github.token ? { token: github.token } : {}),
@@ -238,6 +240,7 @@ async function attachSecrets(remote: RemoteScan, scanned: ScannedRepository[]): 
     requests.push({ repository: repository.name, private: remote.scan.privacy.get(repository.name.toLowerCase()) ?? false, environments });
   }
   if (requests.length === 0) return [];
+  const { listSecrets } = await import('./sources/github/secrets.js');
   const { scopes, errors } = await listSecrets(remote.client, requests);
   for (const repository of scanned) {
     const scope = scopes.get(repository.name.toLowerCase());
