@@ -7,13 +7,14 @@ import { join, resolve } from 'node:path';
 import { RULES } from '../rules/index.js';
 import { defaultConfig, findConfigFile, ignoreMatcher, loadConfig, type Config } from './config/config.js';
 import { extractInParallel } from './extract/parallel.js';
-import type { RepositoryFileSources } from './extract/repository-files.js';
+import { FactsCache } from './extract/facts-cache.js';
+import { repositoryFiles, type RepositoryFileSources } from './extract/repository-files.js';
 import type { WorkflowInputFile } from './extract/workflow.js';
 import { compareStrings, DispatchIndex, type ScannedRepository } from './graph/index.js';
 import type { Finding, Report, SeveritySetting, SuppressedFinding, WorkflowFacts } from './model.js';
 import { fingerprint } from './fingerprint.js';
 import { compareFindings } from './order.js';
-import { applySuppressions, scanSuppressions } from './suppressions.js';
+import { applySuppressions } from './suppressions.js';
 import type { FindingDraft } from './rule.js';
 import { chooseConfig, compareWithBase, type BaseComparison, type BaseOptions, type ConfigChoice } from './premerge/base.js';
 import { applyBaseline, type BaselineOptions, type BaselineOutcome } from './baseline.js';
@@ -42,6 +43,11 @@ export interface LintOptions {
   base?: BaseOptions;
   /** --baseline: report only findings the file does not record; with `update`, rewrite it from this lint. */
   baseline?: BaselineOptions;
+  /**
+   * The facts cache's folder (the CLI's default: the user's cache folder, see defaultCacheDir); facts are kept in
+   * its `facts/`. Undefined: no cache (the programmatic default, so a script's lint writes nothing it was not asked to).
+   */
+  cacheDir?: string;
 }
 
 export interface GitHubOptions {
@@ -79,6 +85,8 @@ export interface LintResult {
   github?: { requests: number; filesFetched: number; filesFromCache: number };
   /** --baseline: what was matched, and with --update-baseline what was written (nothing from an incomplete scan). */
   baseline?: BaselineOutcome;
+  /** With a facts cache: how many files' facts it gave, and how many files were extracted. */
+  cache?: { hits: number; misses: number };
 }
 
 /** The report's order; it lives in src/order.ts, where the pre-merge comparison shares it. */
@@ -130,7 +138,9 @@ export async function lint(options: LintOptions): Promise<LintResult> {
   }
 
   const roots = Object.fromEntries(local.map((repository) => [repository.name.toLowerCase(), repository.root]));
-  const facts = await extractWorkflows(files, config, options.workers, { roots });
+  const cache = options.cacheDir === undefined ? undefined : new FactsCache(options.cacheDir, packageVersion(), { values: config.values }, cacheScope(scanned));
+  const facts = await extractWorkflows(files, config, options.workers, { roots }, cache);
+  cache?.save();
   // Everything downstream is sorted by content, so the same repositories give the same report whatever the
   // order of the PATHs, of the folder listing or of the API's answers.
   scanned.sort((a, b) => compareStrings(a.name.toLowerCase(), b.name.toLowerCase()) || compareStrings(a.name, b.name));
@@ -182,18 +192,35 @@ export async function lint(options: LintOptions): Promise<LintResult> {
   const result: LintResult = { report, scanErrors, scanNotes: discovery.notes, roots: new Map(local.map((repository) => [repository.name, repository.root])), config, index: head.index };
   if (remote) result.github = { requests: remote.client.requestCount(), filesFetched: remote.scan.filesFetched, filesFromCache: remote.scan.filesFromCache };
   if (baselineOutcome) result.baseline = baselineOutcome;
+  if (cache) result.cache = { hits: cache.hits, misses: cache.misses };
   return result;
 }
 
-/** Extraction, then each file's suppression comments read from the same text (kept as plain data beside its facts). */
-async function extractWorkflows(files: WorkflowInputFile[], config: Config, workers: number | undefined, repositoryFiles: RepositoryFileSources): Promise<WorkflowFacts[]> {
-  const facts = await extractInParallel(files, { values: config.values, files: repositoryFiles }, workers);
-  files.forEach((file, index) => {
-    const suppressions = scanSuppressions(file.text);
-    const workflow = facts[index];
-    if (suppressions && workflow) workflow.suppressions = suppressions;
-  });
-  return facts;
+/**
+ * Extraction (suppression comments included), through the facts cache when there is one: cached files are not
+ * parsed; the rest are extracted (on workers where that pays) and their facts stored for next time.
+ */
+async function extractWorkflows(files: WorkflowInputFile[], config: Config, workers: number | undefined, repositoryFileSources: RepositoryFileSources, cache?: FactsCache): Promise<WorkflowFacts[]> {
+  const settings = { values: config.values, files: repositoryFileSources };
+  if (!cache) return (await extractInParallel(files, settings, workers)).facts;
+  const reader = repositoryFiles(repositoryFileSources);
+  const keys = files.map((file) => cache.keyOf(file));
+  const facts: (WorkflowFacts | undefined)[] = keys.map((key) => cache.get(key, reader));
+  const missing = files.flatMap((file, index) => (facts[index] ? [] : [index]));
+  if (missing.length > 0) {
+    const extracted = await extractInParallel(missing.map((index) => files[index] as WorkflowInputFile), settings, workers, true);
+    missing.forEach((fileIndex, index) => {
+      const workflow = extracted.facts[index] as WorkflowFacts;
+      cache.set(keys[fileIndex] as string, workflow, extracted.reads?.[index] ?? []);
+      facts[fileIndex] = workflow;
+    });
+  }
+  return facts as WorkflowFacts[];
+}
+
+/** What a lint covers, for the cache's store: its repositories, by name and where they come from. */
+function cacheScope(scanned: ScannedRepository[]): string {
+  return JSON.stringify(scanned.map((repository) => `${repository.source}:${repository.name.toLowerCase()}`).sort());
 }
 
 interface RemoteScan {
