@@ -2,7 +2,7 @@
  * One lint run: sources → extraction (once per file) → index → rules → sorted findings. Nothing here
  * prints; the CLI and formatters decide what to show.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { RULES } from '../rules/index.js';
 import { defaultConfig, findConfigFile, ignoreMatcher, loadConfig, type Config } from './config/config.js';
@@ -110,10 +110,17 @@ export async function lint(options: LintOptions): Promise<LintResult> {
     scanned.push({ name: repository.name, source: 'local', workflows: [] });
     for (const path of repository.workflowPaths) {
       if (ignored(repository.name, path)) continue;
-      try {
-        files.push({ repo: repository.name, path, text: readFileSync(join(repository.root, path), 'utf8') });
-      } catch (error) {
-        scanErrors.push(`${join(repository.root, path)}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+      const absolute = join(repository.root, path);
+      if (options.base) {
+        // --base compares the head's texts with the base's, so they are read now and kept.
+        try {
+          files.push({ repo: repository.name, path, text: readFileSync(absolute, 'utf8') });
+        } catch (error) {
+          scanErrors.push(unreadableMessage(absolute, (error as NodeJS.ErrnoException).code ?? String(error)));
+        }
+      } else {
+        // Read when extracted, and dropped after: the lint holds facts, not the org's YAML.
+        files.push({ repo: repository.name, path, text: '', readFrom: absolute, sizeOnDisk: sizeOf(absolute) });
       }
     }
     for (const [path, reason] of repository.rejected) {
@@ -139,8 +146,13 @@ export async function lint(options: LintOptions): Promise<LintResult> {
 
   const roots = Object.fromEntries(local.map((repository) => [repository.name.toLowerCase(), repository.root]));
   const cache = options.cacheDir === undefined ? undefined : new FactsCache(options.cacheDir, packageVersion(), { values: config.values }, cacheScope(scanned));
-  const facts = await extractWorkflows(files, config, options.workers, { roots }, cache);
+  const extracted = await extractWorkflows(files, config, options.workers, { roots }, cache);
   cache?.save();
+  // Files that could not be read are scan errors where the eager read put them (after discovery's), and have no facts.
+  const unreadable = files.flatMap((file, index) => (extracted.unreadable.has(index) ? [unreadableMessage(file.readFrom ?? file.path, extracted.unreadable.get(index) as string)] : []));
+  scanErrors.splice(discovery.errors.length, 0, ...unreadable);
+  const facts = extracted.facts.filter((_, index) => !extracted.unreadable.has(index));
+  const readFiles = files.filter((_, index) => !extracted.unreadable.has(index));
   // Everything downstream is sorted by content, so the same repositories give the same report whatever the
   // order of the PATHs, of the folder listing or of the API's answers.
   scanned.sort((a, b) => compareStrings(a.name.toLowerCase(), b.name.toLowerCase()) || compareStrings(a.name, b.name));
@@ -162,11 +174,11 @@ export async function lint(options: LintOptions): Promise<LintResult> {
       head,
       scanned,
       local: local.map((repository) => ({ name: repository.name, root: repository.root })),
-      headFiles: files.map((file, index) => ({ file, facts: facts[index] as WorkflowFacts })),
+      headFiles: readFiles.map((file, index) => ({ file, facts: facts[index] as WorkflowFacts })),
       ignored,
       evaluate: (repositories) => evaluate(repositories, config, overrides, active),
       // The base's composite actions and scripts are read from the work tree: an approximation, said in the README.
-      extract: (baseFiles) => extractWorkflows(baseFiles, config, options.workers, { roots }),
+      extract: async (baseFiles) => (await extractWorkflows(baseFiles, config, options.workers, { roots })).facts,
       configChoice,
       configNote: (draft) => configNote(draft, configChoice, overrides),
     });
@@ -198,24 +210,64 @@ export async function lint(options: LintOptions): Promise<LintResult> {
 
 /**
  * Extraction (suppression comments included), through the facts cache when there is one: cached files are not
- * parsed; the rest are extracted (on workers where that pays) and their facts stored for next time.
+ * parsed; the rest are extracted (on workers where that pays) and their facts stored for next time. Files given
+ * by `readFrom` are read as they are extracted; those that cannot be read are returned apart (index → error code).
  */
-async function extractWorkflows(files: WorkflowInputFile[], config: Config, workers: number | undefined, repositoryFileSources: RepositoryFileSources, cache?: FactsCache): Promise<WorkflowFacts[]> {
+async function extractWorkflows(files: WorkflowInputFile[], config: Config, workers: number | undefined, repositoryFileSources: RepositoryFileSources, cache?: FactsCache): Promise<{ facts: WorkflowFacts[]; unreadable: Map<number, string> }> {
   const settings = { values: config.values, files: repositoryFileSources };
-  if (!cache) return (await extractInParallel(files, settings, workers)).facts;
+  const unreadable = new Map<number, string>();
+  if (!cache) {
+    const extracted = await extractInParallel(files, settings, workers);
+    for (const [index, code] of Object.entries(extracted.unreadable ?? {})) unreadable.set(Number(index), code);
+    return { facts: extracted.facts, unreadable };
+  }
   const reader = repositoryFiles(repositoryFileSources);
-  const keys = files.map((file) => cache.keyOf(file));
-  const facts: (WorkflowFacts | undefined)[] = keys.map((key) => cache.get(key, reader));
-  const missing = files.flatMap((file, index) => (facts[index] ? [] : [index]));
+  const facts: (WorkflowFacts | undefined)[] = new Array(files.length);
+  const missing: number[] = [];
+  files.forEach((file, index) => {
+    let key: string;
+    if (file.readFrom !== undefined) {
+      // Read to be hashed, then let go: a file the cache does not know is read again where it is extracted.
+      let text: string;
+      try {
+        text = readFileSync(file.readFrom, 'utf8');
+      } catch (error) {
+        unreadable.set(index, (error as NodeJS.ErrnoException).code ?? String(error));
+        return;
+      }
+      key = cache.keyOf({ ...file, text });
+    } else key = cache.keyOf(file);
+    facts[index] = cache.get(key, reader);
+    if (!facts[index]) missing.push(index);
+  });
   if (missing.length > 0) {
     const extracted = await extractInParallel(missing.map((index) => files[index] as WorkflowInputFile), settings, workers, true);
     missing.forEach((fileIndex, index) => {
+      const code = extracted.unreadable?.[index];
+      if (code !== undefined) {
+        unreadable.set(fileIndex, code);
+        return;
+      }
       const workflow = extracted.facts[index] as WorkflowFacts;
-      cache.set(keys[fileIndex] as string, workflow, extracted.reads?.[index] ?? []);
+      // Keyed by the text the extraction read, should the file have changed since it was hashed above.
+      const file = files[fileIndex] as WorkflowInputFile;
+      cache.set(cache.keyOf(file, file.readFrom !== undefined ? extracted.oids?.[index] : undefined), workflow, extracted.reads?.[index] ?? []);
       facts[fileIndex] = workflow;
     });
   }
-  return facts as WorkflowFacts[];
+  return { facts: facts as WorkflowFacts[], unreadable };
+}
+
+function unreadableMessage(path: string, code: string): string {
+  return `${path}: cannot be read (${code})`;
+}
+
+function sizeOf(path: string): number | undefined {
+  try {
+    return statSync(path).size;
+  } catch {
+    return undefined; // Reading it will say why.
+  }
 }
 
 /** What a lint covers, for the cache's store: its repositories, by name and where they come from. */

@@ -58,9 +58,9 @@ export class FactsCache {
     this.loadedIntact = stored.length > 0 && this.old.size === stored.length;
   }
 
-  /** The key of one workflow file as it is now. */
-  keyOf(file: WorkflowInputFile): string {
-    const content = file.rejectedBecause !== undefined ? `rejected:${file.rejectedBecause}` : gitBlobOid(file.text);
+  /** The key of one workflow file as it is now (`oid`: its text's blob id, when the caller has it). */
+  keyOf(file: WorkflowInputFile, oid?: string): string {
+    const content = file.rejectedBecause !== undefined ? `rejected:${file.rejectedBecause}` : oid ?? gitBlobOid(file.text);
     return sha256(JSON.stringify([this.settingsKey, file.repo, file.path, content, file.byteSize ?? null]));
   }
 

@@ -8,12 +8,14 @@
  * at 10,000 it won on a quiet machine. So a thread per 1,250 files, up to the core count: two from 2,500 files.
  * Files are shared by size, not by count, since a file's cost grows with its bytes. `workers` forces a count.
  */
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Config } from '../config/config.js';
 import { declaredValues } from '../config/config.js';
 import type { WorkflowFacts } from '../model.js';
 import { scanSuppressions } from '../suppressions.js';
+import { gitBlobOid } from '../sources/github/blob-cache.js';
 import { recordingReads, type FileRead } from './facts-cache.js';
 import { repositoryFiles, type RepositoryFileSources } from './repository-files.js';
 import { extractWorkflow, type WorkflowInputFile } from './workflow.js';
@@ -31,6 +33,10 @@ export interface ExtractionSettings {
 export interface Extracted {
   facts: WorkflowFacts[];
   reads?: FileRead[][];
+  /** With `recordReads`: the blob id of each file's text as it was extracted (the cache key is made of it). */
+  oids?: string[];
+  /** Files given by `readFrom` that could not be read: index → the error code. Their facts are empty. */
+  unreadable?: Record<number, string>;
 }
 
 export async function extractInParallel(files: WorkflowInputFile[], settings: ExtractionSettings, workers?: number, recordReads = false): Promise<Extracted> {
@@ -40,15 +46,17 @@ export async function extractInParallel(files: WorkflowInputFile[], settings: Ex
   // The main thread takes the first share itself: one thread fewer to start, and it would only wait otherwise.
   const running = shares.slice(1).map((share) => runWorker(share.map((index) => files[index] as WorkflowInputFile), settings, recordReads));
   const results = [extractAll(shares[0]?.map((index) => files[index] as WorkflowInputFile) ?? [], settings, recordReads), ...(await Promise.all(running))];
-  const facts: WorkflowFacts[] = new Array(files.length);
-  const reads: FileRead[][] = new Array(files.length);
+  const merged: Required<Extracted> = { facts: new Array(files.length), reads: new Array(files.length), oids: new Array(files.length), unreadable: {} };
   results.forEach((result, thread) =>
     shares[thread]?.forEach((fileIndex, index) => {
-      facts[fileIndex] = result.facts[index] as WorkflowFacts;
-      reads[fileIndex] = result.reads?.[index] ?? [];
+      merged.facts[fileIndex] = result.facts[index] as WorkflowFacts;
+      merged.reads[fileIndex] = result.reads?.[index] ?? [];
+      merged.oids[fileIndex] = result.oids?.[index] ?? '';
+      const unreadable = result.unreadable?.[index];
+      if (unreadable !== undefined) merged.unreadable[fileIndex] = unreadable;
     }),
   );
-  return recordReads ? { facts, reads } : { facts };
+  return merged;
 }
 
 /**
@@ -58,7 +66,7 @@ export async function extractInParallel(files: WorkflowInputFile[], settings: Ex
 export function shareBySize(files: WorkflowInputFile[], count: number): number[][] {
   const shares: number[][] = Array.from({ length: count }, () => []);
   const bytes: number[] = new Array(count).fill(0);
-  const bySize = files.map((file, index) => ({ index, size: file.text.length })).sort((a, b) => b.size - a.size || a.index - b.index);
+  const bySize = files.map((file, index) => ({ index, size: file.sizeOnDisk ?? file.byteSize ?? file.text.length })).sort((a, b) => b.size - a.size || a.index - b.index);
   for (const { index, size } of bySize) {
     let lightest = 0;
     for (let share = 1; share < count; share++) if ((bytes[share] as number) < (bytes[lightest] as number)) lightest = share;
@@ -73,16 +81,32 @@ export function extractAll(files: WorkflowInputFile[], settings: ExtractionSetti
   const repository = settings.files ? repositoryFiles(settings.files) : undefined;
   const recorder = repository && recordReads ? recordingReads(repository) : undefined;
   const reads: FileRead[][] = [];
-  const facts = files.map((file) => {
+  const oids: string[] = [];
+  const unreadable: Record<number, string> = {};
+  const facts = files.map((given, index) => {
+    // A file given by path is read here, and its text is garbage once its facts are out.
+    let file = given;
+    if (given.readFrom !== undefined) {
+      try {
+        file = { ...given, text: readFileSync(given.readFrom, 'utf8') };
+      } catch (error) {
+        unreadable[index] = (error as NodeJS.ErrnoException).code ?? String(error);
+      }
+    }
     const readers = recorder?.files ?? repository;
     const workflow = extractWorkflow(file, { declared, ...(readers ? { files: readers } : {}) });
     // Suppression comments are read from the same text, into plain data kept beside the facts.
     const suppressions = file.rejectedBecause === undefined ? scanSuppressions(file.text) : undefined;
     if (suppressions) workflow.suppressions = suppressions;
-    if (recordReads) reads.push(recorder?.take() ?? []);
+    if (recordReads) {
+      reads.push(recorder?.take() ?? []);
+      oids.push(gitBlobOid(file.text));
+    }
     return workflow;
   });
-  return recordReads ? { facts, reads } : { facts };
+  const extracted: Extracted = recordReads ? { facts, reads, oids } : { facts };
+  if (Object.keys(unreadable).length > 0) extracted.unreadable = unreadable;
+  return extracted;
 }
 
 function runWorker(files: WorkflowInputFile[], settings: ExtractionSettings, recordReads: boolean): Promise<Extracted> {
