@@ -8,8 +8,8 @@
  * run (off, or GitHub-only in a local lint). They are neither reported as unmatched nor pruned.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { Ajv } from 'ajv';
 import { withinCounts } from './fingerprint.js';
 import type { BaselineEntry, Finding } from './model.js';
 import { packageRoot } from './util/package-root.js';
@@ -39,6 +39,8 @@ export function readBaseline(path: string, file = path): BaselineEntry[] | undef
   } catch (error) {
     throw new BaselineError(`${file}: not a dispatch-lint baseline: invalid JSON (${(error as Error).message})`);
   }
+  // ajv is loaded only when a baseline is read: it is slow to load, and most lints have none.
+  const { Ajv } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
   const validate = new Ajv({ allErrors: false, strict: true }).compile(JSON.parse(readFileSync(join(packageRoot(), 'schemas', 'baseline.schema.json'), 'utf8')) as object);
   if (!validate(data)) {
     const error = validate.errors?.[0];

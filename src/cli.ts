@@ -5,9 +5,9 @@
  * config, or a scan that could not complete. No stack trace reaches the user.
  */
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import Table from 'cli-table3';
 import { RULES } from '../rules/index.js';
 import { BaselineError } from './baseline.js';
 import { ConfigError } from './config/config.js';
@@ -52,6 +52,9 @@ Options:
   --max-warnings N       fail (exit 1) when there are more than N warnings (-1: no limit)
   --quiet                report errors only (warnings then do not count toward --max-warnings)
   --owner OWNER          owner for repositories given on their own without a git remote
+  --no-cache             do not read or write the facts cache (each file's facts, kept in the user's cache
+                         folder, ~/.cache/dispatch-lint, so an unchanged file is not parsed again); in GitHub
+                         mode, no blob cache either
   -h, --help             show this help
   -v, --version          show the version
 
@@ -70,7 +73,8 @@ GitHub mode (token from GITHUB_TOKEN or GH_TOKEN; never printed):
   --repos GLOB              only repositories whose name matches (picomatch, repeatable)
   --include-archived        include archived repositories
   --include-forks           include forks
-  --cache-dir DIR           where fetched files are cached by blob id (default: the user's cache folder)
+  --cache-dir DIR           where fetched files are cached by blob id, and the facts cache is kept
+                            (default: the user's cache folder)
   --github-api-url URL      the API to ask (GitHub Enterprise Server: https://HOST/api/v3)
   --github-timeout SECONDS  all GitHub requests of the run must be done within SECONDS (default 600), else it
                             exits 2 naming what timed out; each attempt gets a quarter of it, at most 30 s
@@ -154,6 +158,7 @@ async function run(argv: string[], io: Io): Promise<number> {
         'include-archived': { type: 'boolean' },
         'include-forks': { type: 'boolean' },
         'cache-dir': { type: 'string' },
+        'no-cache': { type: 'boolean' },
         'github-api-url': { type: 'string' },
         base: { type: 'string' },
         'config-from-base': { type: 'boolean' },
@@ -205,6 +210,8 @@ async function run(argv: string[], io: Io): Promise<number> {
     ...(values.config ? { configFile: values.config } : {}),
     ...(values.owner ? { owner: values.owner } : {}),
     ...(github ? { github } : {}),
+    // The facts cache, on unless --no-cache: beside the blob cache (--cache-dir) in GitHub mode, else the user's cache folder.
+    ...(values['no-cache'] ? {} : { cacheDir: github?.cacheDir ?? defaultCacheDir(io.env) }),
     ...premerge,
   });
   if (github?.progress) io.stderr('\r\u001b[K');
@@ -366,6 +373,7 @@ interface GitHubFlags {
   'include-archived'?: boolean;
   'include-forks'?: boolean;
   'cache-dir'?: string;
+  'no-cache'?: boolean;
   'github-api-url'?: string;
   'github-timeout'?: string;
 }
@@ -394,7 +402,7 @@ function githubOptions(values: GitHubFlags, io: Io): GitHubOptions | undefined {
     repoGlobs: values.repos ?? [],
     includeArchived: values['include-archived'] ?? false,
     includeForks: values['include-forks'] ?? false,
-    cacheDir: values['cache-dir'] ?? defaultCacheDir(io.env),
+    cacheDir: values['no-cache'] ? null : values['cache-dir'] ?? defaultCacheDir(io.env),
     onWait: (message) => io.stderr(`dispatch-lint: ${message}\n`),
   };
   if (token) options.token = token;
@@ -461,6 +469,8 @@ function errorsOnly(report: Report): Report {
 }
 
 function rulesTable(): string {
+  // Loaded for this command only, so a lint does not pay for it.
+  const Table = createRequire(import.meta.url)('cli-table3') as typeof import('cli-table3');
   // Borderless, one rule per two lines: the id and severity, then what it reports and where its doc is.
   const borderless = { top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  ' };
   const table = new Table({ head: ['rule', 'default', 'what it reports / docs'], chars: borderless, style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 } });

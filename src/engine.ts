@@ -2,26 +2,28 @@
  * One lint run: sources → extraction (once per file) → index → rules → sorted findings. Nothing here
  * prints; the CLI and formatters decide what to show.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { RULES } from '../rules/index.js';
 import { defaultConfig, findConfigFile, ignoreMatcher, loadConfig, type Config } from './config/config.js';
 import { extractInParallel } from './extract/parallel.js';
-import type { RepositoryFileSources } from './extract/repository-files.js';
+import { FactsCache } from './extract/facts-cache.js';
+import { repositoryFiles, type RepositoryFileSources } from './extract/repository-files.js';
 import type { WorkflowInputFile } from './extract/workflow.js';
 import { compareStrings, DispatchIndex, type ScannedRepository } from './graph/index.js';
 import type { Finding, Report, SeveritySetting, SuppressedFinding, WorkflowFacts } from './model.js';
 import { fingerprint } from './fingerprint.js';
 import { compareFindings } from './order.js';
-import { applySuppressions, scanSuppressions } from './suppressions.js';
+import { applySuppressions } from './suppressions.js';
 import type { FindingDraft } from './rule.js';
 import { chooseConfig, compareWithBase, type BaseComparison, type BaseOptions, type ConfigChoice } from './premerge/base.js';
 import { applyBaseline, type BaselineOptions, type BaselineOutcome } from './baseline.js';
-import { BlobCache } from './sources/github/blob-cache.js';
-import { createClient, type GitHubClient } from './sources/github/client.js';
-import { scanGitHub, type GitHubScan } from './sources/github/fetch.js';
-import { fetchLoadedFiles } from './sources/github/loaded-files.js';
-import { listSecrets, type SecretRequest } from './sources/github/secrets.js';
+// GitHub mode's modules (octokit and its plugins among them) are imported when GitHub mode runs, not at start:
+// a local lint must not pay for loading them.
+import type { BlobCache } from './sources/github/blob-cache.js';
+import type { GitHubClient } from './sources/github/client.js';
+import type { GitHubScan } from './sources/github/fetch.js';
+import type { SecretRequest } from './sources/github/secrets.js';
 import { discoverLocal } from './sources/local.js';
 import { packageVersion } from './util/package-root.js';
 
@@ -42,6 +44,11 @@ export interface LintOptions {
   base?: BaseOptions;
   /** --baseline: report only findings the file does not record; with `update`, rewrite it from this lint. */
   baseline?: BaselineOptions;
+  /**
+   * The facts cache's folder (the CLI's default: the user's cache folder, see defaultCacheDir); facts are kept in
+   * its `facts/`. Undefined: no cache (the programmatic default, so a script's lint writes nothing it was not asked to).
+   */
+  cacheDir?: string;
 }
 
 export interface GitHubOptions {
@@ -79,6 +86,8 @@ export interface LintResult {
   github?: { requests: number; filesFetched: number; filesFromCache: number };
   /** --baseline: what was matched, and with --update-baseline what was written (nothing from an incomplete scan). */
   baseline?: BaselineOutcome;
+  /** With a facts cache: how many files' facts it gave, and how many files were extracted. */
+  cache?: { hits: number; misses: number };
 }
 
 /** The report's order; it lives in src/order.ts, where the pre-merge comparison shares it. */
@@ -102,10 +111,17 @@ export async function lint(options: LintOptions): Promise<LintResult> {
     scanned.push({ name: repository.name, source: 'local', workflows: [] });
     for (const path of repository.workflowPaths) {
       if (ignored(repository.name, path)) continue;
-      try {
-        files.push({ repo: repository.name, path, text: readFileSync(join(repository.root, path), 'utf8') });
-      } catch (error) {
-        scanErrors.push(`${join(repository.root, path)}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+      const absolute = join(repository.root, path);
+      if (options.base) {
+        // --base compares the head's texts with the base's, so they are read now and kept.
+        try {
+          files.push({ repo: repository.name, path, text: readFileSync(absolute, 'utf8') });
+        } catch (error) {
+          scanErrors.push(unreadableMessage(absolute, (error as NodeJS.ErrnoException).code ?? String(error)));
+        }
+      } else {
+        // Read when extracted, and dropped after: the lint holds facts, not the org's YAML.
+        files.push({ repo: repository.name, path, text: '', readFrom: absolute, sizeOnDisk: sizeOf(absolute) });
       }
     }
     for (const [path, reason] of repository.rejected) {
@@ -130,14 +146,21 @@ export async function lint(options: LintOptions): Promise<LintResult> {
   }
 
   const roots = Object.fromEntries(local.map((repository) => [repository.name.toLowerCase(), repository.root]));
-  let facts = await extractWorkflows(files, config, options.workers, { roots });
+  const cache = options.cacheDir === undefined ? undefined : new FactsCache(options.cacheDir, packageVersion(), { values: config.values }, cacheScope(scanned));
+  const extracted = await extractWorkflows(files, config, options.workers, { roots }, cache);
+  // Files that could not be read are scan errors where the eager read put them (after discovery's), and have no facts.
+  const unreadable = files.flatMap((file, index) => (extracted.unreadable.has(index) ? [unreadableMessage(file.readFrom ?? file.path, extracted.unreadable.get(index) as string)] : []));
+  scanErrors.splice(discovery.errors.length, 0, ...unreadable);
+  let facts = extracted.facts.filter((_, index) => !extracted.unreadable.has(index));
+  const readFiles = files.filter((_, index) => !extracted.unreadable.has(index));
   if (remote) {
     // Remote repositories' composite actions, reusable workflows and scripts are fetched once extraction has said
     // which it needs, and the workflows that asked are extracted again with them.
-    const loaded = await withLoadedFiles(remote, files, facts, (again, texts) => extractWorkflows(again, config, options.workers, { roots, texts }));
+    const loaded = await withLoadedFiles(remote, readFiles, facts, async (again, texts) => (await extractWorkflows(again, config, options.workers, { roots, texts }, cache)).facts);
     facts = loaded.facts;
     scanErrors.push(...loaded.errors);
   }
+  cache?.save();
   // Everything downstream is sorted by content, so the same repositories give the same report whatever the
   // order of the PATHs, of the folder listing or of the API's answers.
   scanned.sort((a, b) => compareStrings(a.name.toLowerCase(), b.name.toLowerCase()) || compareStrings(a.name, b.name));
@@ -159,11 +182,11 @@ export async function lint(options: LintOptions): Promise<LintResult> {
       head,
       scanned,
       local: local.map((repository) => ({ name: repository.name, root: repository.root })),
-      headFiles: files.map((file, index) => ({ file, facts: facts[index] as WorkflowFacts })),
+      headFiles: readFiles.map((file, index) => ({ file, facts: facts[index] as WorkflowFacts })),
       ignored,
       evaluate: (repositories) => evaluate(repositories, config, overrides, active),
       // The base's composite actions and scripts are read from the work tree: an approximation, said in the README.
-      extract: (baseFiles) => extractWorkflows(baseFiles, config, options.workers, { roots }),
+      extract: async (baseFiles) => (await extractWorkflows(baseFiles, config, options.workers, { roots })).facts,
       configChoice,
       configNote: (draft) => configNote(draft, configChoice, overrides),
     });
@@ -189,18 +212,75 @@ export async function lint(options: LintOptions): Promise<LintResult> {
   const result: LintResult = { report, scanErrors, scanNotes: discovery.notes, roots: new Map(local.map((repository) => [repository.name, repository.root])), config, index: head.index };
   if (remote) result.github = { requests: remote.client.requestCount(), filesFetched: remote.scan.filesFetched, filesFromCache: remote.scan.filesFromCache };
   if (baselineOutcome) result.baseline = baselineOutcome;
+  if (cache) result.cache = { hits: cache.hits, misses: cache.misses };
   return result;
 }
 
-/** Extraction, then each file's suppression comments read from the same text (kept as plain data beside its facts). */
-async function extractWorkflows(files: WorkflowInputFile[], config: Config, workers: number | undefined, repositoryFiles: RepositoryFileSources): Promise<WorkflowFacts[]> {
-  const facts = await extractInParallel(files, { values: config.values, files: repositoryFiles }, workers);
+/**
+ * Extraction (suppression comments included), through the facts cache when there is one: cached files are not
+ * parsed; the rest are extracted (on workers where that pays) and their facts stored for next time. Files given
+ * by `readFrom` are read as they are extracted; those that cannot be read are returned apart (index → error code).
+ */
+async function extractWorkflows(files: WorkflowInputFile[], config: Config, workers: number | undefined, repositoryFileSources: RepositoryFileSources, cache?: FactsCache): Promise<{ facts: WorkflowFacts[]; unreadable: Map<number, string> }> {
+  const settings = { values: config.values, files: repositoryFileSources };
+  const unreadable = new Map<number, string>();
+  if (!cache) {
+    const extracted = await extractInParallel(files, settings, workers);
+    for (const [index, code] of Object.entries(extracted.unreadable ?? {})) unreadable.set(Number(index), code);
+    return { facts: extracted.facts, unreadable };
+  }
+  const reader = repositoryFiles(repositoryFileSources);
+  const facts: (WorkflowFacts | undefined)[] = new Array(files.length);
+  const missing: number[] = [];
   files.forEach((file, index) => {
-    const suppressions = scanSuppressions(file.text);
-    const workflow = facts[index];
-    if (suppressions && workflow) workflow.suppressions = suppressions;
+    let key: string;
+    if (file.readFrom !== undefined) {
+      // Read to be hashed, then let go: a file the cache does not know is read again where it is extracted.
+      let text: string;
+      try {
+        text = readFileSync(file.readFrom, 'utf8');
+      } catch (error) {
+        unreadable.set(index, (error as NodeJS.ErrnoException).code ?? String(error));
+        return;
+      }
+      key = cache.keyOf({ ...file, text });
+    } else key = cache.keyOf(file);
+    facts[index] = cache.get(key, reader);
+    if (!facts[index]) missing.push(index);
   });
-  return facts;
+  if (missing.length > 0) {
+    const extracted = await extractInParallel(missing.map((index) => files[index] as WorkflowInputFile), settings, workers, true);
+    missing.forEach((fileIndex, index) => {
+      const code = extracted.unreadable?.[index];
+      if (code !== undefined) {
+        unreadable.set(fileIndex, code);
+        return;
+      }
+      const workflow = extracted.facts[index] as WorkflowFacts;
+      // Keyed by the text the extraction read, should the file have changed since it was hashed above.
+      const file = files[fileIndex] as WorkflowInputFile;
+      cache.set(cache.keyOf(file, file.readFrom !== undefined ? extracted.oids?.[index] : undefined), workflow, extracted.reads?.[index] ?? []);
+      facts[fileIndex] = workflow;
+    });
+  }
+  return { facts: facts as WorkflowFacts[], unreadable };
+}
+
+function unreadableMessage(path: string, code: string): string {
+  return `${path}: cannot be read (${code})`;
+}
+
+function sizeOf(path: string): number | undefined {
+  try {
+    return statSync(path).size;
+  } catch {
+    return undefined; // Reading it will say why.
+  }
+}
+
+/** What a lint covers, for the cache's store: its repositories, by name and where they come from. */
+function cacheScope(scanned: ScannedRepository[]): string {
+  return JSON.stringify(scanned.map((repository) => `${repository.source}:${repository.name.toLowerCase()}`).sort());
 }
 
 interface RemoteScan {
@@ -211,6 +291,7 @@ interface RemoteScan {
 }
 
 async function fetchRemote(github: GitHubOptions, skip: (name: string) => boolean): Promise<RemoteScan> {
+  const [{ BlobCache }, { createClient }, { scanGitHub }] = await Promise.all([import('./sources/github/blob-cache.js'), import('./sources/github/client.js'), import('./sources/github/fetch.js')]);
   const client = createClient({
     baseUrl: github.apiUrl,
     ...(github.token ? { token: github.token } : {}),
@@ -270,6 +351,7 @@ async function withLoadedFiles(
     const again = current.flatMap((workflow, index) => ((workflow.requestedFiles ?? []).some((request) => fresh.has(`${request.repo.toLowerCase()}\u0000${request.path}`)) ? [index] : []));
     if (again.length === 0) break;
     if (wanted.length > 0) {
+      const { fetchLoadedFiles } = await import('./sources/github/loaded-files.js');
       const fetched = await fetchLoadedFiles(remote.client, remote.cache, wanted.sort((a, b) => compareStrings(`${a.repo}/${a.path}`, `${b.repo}/${b.path}`)));
       errors.push(...fetched.errors);
       for (const [repo, paths] of fetched.texts) for (const [path, text] of paths) (texts[repo] as Record<string, string>)[path] = text;
@@ -296,6 +378,7 @@ async function attachSecrets(remote: RemoteScan, scanned: ScannedRepository[]): 
     requests.push({ repository: repository.name, private: remote.scan.privacy.get(repository.name.toLowerCase()) ?? false, environments });
   }
   if (requests.length === 0) return [];
+  const { listSecrets } = await import('./sources/github/secrets.js');
   const { scopes, errors } = await listSecrets(remote.client, requests);
   for (const repository of scanned) {
     const scope = scopes.get(repository.name.toLowerCase());

@@ -3,7 +3,7 @@
  * findings as the same org linted from folders, few requests, a blob cache, local overrides, the REST fallback,
  * secret names, every fault, and a token that never leaks.
  */
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -332,7 +332,7 @@ describe('GitHub mode: blobs must match their ids', () => {
     expect(result.stderr).toMatch(
       /^dispatch-lint: market-data-pending\/market-data-core: could not read \.github\/workflows\/ci\.yml \(the content served for it does not match its blob id [0-9a-f]{12}: something between dispatch-lint and the API changed it\); check the proxies and caches on the way to --github-api-url, then run again$/m,
     );
-    expect(listFiles(cacheDir)).toEqual([]);
+    expect(listBlobs(cacheDir)).toEqual([]);
   });
 
   it('a GraphQL text that does not match its id is fetched again as bytes (REST) and used when those match', async () => {
@@ -345,14 +345,14 @@ describe('GitHub mode: blobs must match their ids', () => {
     expect(result.stderr).toBe('');
     expect(result.stdout).toBe(baseline.stdout);
     expect(fake?.requests.some((request) => request.path.includes('/git/blobs/'))).toBe(true);
-    for (const file of listFiles(cacheDir)) expect(gitBlobOid(readFileSync(file))).toBe(file.split(/[\\/]/).slice(-2).join(''));
+    for (const file of listBlobs(cacheDir)) expect(gitBlobOid(readFileSync(file))).toBe(file.split(/[\\/]/).slice(-2).join(''));
   });
 
   it('a cache entry that does not match its id is ignored and fetched again, never trusted', async () => {
     await serve([pendingOrg()]);
     const { run, cacheDir } = lintGitHub(['--github', 'market-data-pending', '--rule', 'secret-not-defined=off']);
     const cold = await run();
-    const entries = listFiles(cacheDir);
+    const entries = listBlobs(cacheDir);
     expect(entries.length).toBeGreaterThan(0);
     // Plant wrong content under every blob id (what a disk fault or a tampered cache would leave).
     for (const file of entries) writeFileSync(file, 'on:\n  repository_dispatch:\njobs: {}\n');
@@ -360,7 +360,7 @@ describe('GitHub mode: blobs must match their ids', () => {
     const warm = await run();
     expect(warm.stdout).toBe(cold.stdout);
     expect(fake?.counts()).toMatchObject({ graphql: 2 });
-    for (const file of listFiles(cacheDir)) expect(gitBlobOid(readFileSync(file))).toBe(file.split(/[\\/]/).slice(-2).join(''));
+    for (const file of listBlobs(cacheDir)) expect(gitBlobOid(readFileSync(file))).toBe(file.split(/[\\/]/).slice(-2).join(''));
   });
 });
 
@@ -481,6 +481,12 @@ describe('maskToken and serverText', () => {
 /** The problem lines on stderr (without the note about a missing token and the closing summary). */
 function problemLines(stderr: string): string[] {
   return stderr.split('\n').filter((line) => line.startsWith('dispatch-lint: ') && !line.startsWith('dispatch-lint: note: ') && !line.includes('the scan is incomplete'));
+}
+
+/** The blob cache's files (the facts cache keeps its own beside them, in facts/). */
+function listBlobs(cacheDir: string): string[] {
+  const blobs = join(cacheDir, 'blobs');
+  return existsSync(blobs) ? listFiles(blobs) : [];
 }
 
 function listFiles(folder: string): string[] {

@@ -3,16 +3,27 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../src/config/config.js';
+import { shareBySize } from '../src/extract/parallel.js';
 import { formatJson } from '../src/report/json.js';
 import { corpusRoot, projectRoot } from './support/lint.js';
 
 describe('worker threads', () => {
-  it('extract the fixtures and the corpus to the same report as one thread', async () => {
+  it('extract the fixtures and the corpus to the same report as one thread, with two threads and three', async () => {
     // Workers load the built files (dist/), so this goes through the build as users do.
     const { lint } = (await import(join(projectRoot, 'dist', 'src', 'engine.js'))) as typeof import('../src/engine.js');
-    const paths = [join(projectRoot, 'fixtures', 'market-data-pending'), join(projectRoot, 'fixtures', 'reasonkit')];
-    const all = [...paths, join(corpusRoot, 'harmony-labs'), join(corpusRoot, 'gitkb')];
+    const fixtures = ['market-data-pending', 'reasonkit', 'shared-workflows', 'chatops-bot', 'senders', 'shell-loops', 'least-privilege'].map((name) => join(projectRoot, 'fixtures', name));
+    const all = [...fixtures, join(corpusRoot, 'harmony-labs'), join(corpusRoot, 'gitkb'), join(corpusRoot, 'dapr')];
     const run = async (workers: number) => formatJson((await lint({ paths: all.filter((path) => !path.startsWith(corpusRoot) || existsSync(path)), cwd: projectRoot, config: defaultConfig(), workers })).report);
-    expect(await run(2)).toBe(await run(0));
+    const one = await run(0);
+    expect(await run(2)).toBe(one);
+    expect(await run(3)).toBe(one);
+  });
+
+  it('share files by size: largest first, each to the lightest share', () => {
+    const file = (size: number) => ({ repo: 'o/r', path: `${size}.yml`, text: 'x'.repeat(size) });
+    const files = [file(10), file(5000), file(4000), file(3000), file(2000), file(10)];
+    // 5000 → A; 4000 → B; 3000 → B (4200 < 5200); 2000 → A; the two tiny ones to B then A.
+    expect(shareBySize(files, 2)).toEqual([[0, 1, 4], [2, 3, 5]]);
+    expect(shareBySize(files, 1)).toEqual([[0, 1, 2, 3, 4, 5]]);
   });
 });

@@ -4,8 +4,9 @@
  * the engine uses. An invalid file is a usage error: the caller exits 2 with the message.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { Ajv, type ErrorObject } from 'ajv';
+import type { Ajv, ErrorObject } from 'ajv';
 import picomatch from 'picomatch';
 import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import type { SeveritySetting } from '../model.js';
@@ -105,7 +106,9 @@ let validator: ReturnType<Ajv['compile']> | undefined;
 
 function schemaValidator(): ReturnType<Ajv['compile']> {
   if (!validator) {
-    const ajv = new Ajv({ allErrors: true, strict: true, verbose: true });
+    // Loaded here, when there is a config file to check: most lints have none, and ajv is slow to load.
+    const { Ajv: AjvClass } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
+    const ajv = new AjvClass({ allErrors: true, strict: true, verbose: true });
     validator = ajv.compile(JSON.parse(readFileSync(configSchemaPath(), 'utf8')) as object);
   }
   return validator;

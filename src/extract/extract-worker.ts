@@ -3,5 +3,5 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { WorkflowInputFile } from './workflow.js';
 import { extractAll, type ExtractionSettings } from './parallel.js';
 
-const { files, settings } = workerData as { files: WorkflowInputFile[]; settings: ExtractionSettings };
-parentPort?.postMessage(extractAll(files, settings));
+const { files, settings, recordReads } = workerData as { files: WorkflowInputFile[]; settings: ExtractionSettings; recordReads: boolean };
+parentPort?.postMessage(extractAll(files, settings, recordReads));

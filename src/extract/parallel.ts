@@ -1,22 +1,27 @@
 /**
- * Extraction over many files, on the main thread or on worker threads. Facts are plain data, so they cross
- * the thread boundary by structured clone.
+ * Extraction over many files, on the main thread or on worker threads too. Facts are plain data (no YAML
+ * objects), so they cross the thread boundary by structured clone.
  *
- * Measured on the 2-core machines this project runs on (npm run bench, 10,000 workflows): two workers were no
- * faster than one thread. Parsing YAML allocates heavily and is memory-bound there, each worker also starts
- * with a cold JIT, and the quiet-file fast path already leaves little to share. So the default is one thread
- * until a scan is large enough for workers to amortise their start; `workers` forces a count.
+ * Measured on the 2-core machines this project runs on (corpus-shaped orgs of bench/corpus-org.js, workers 1
+ * against 2, three runs each, other work running): at 1,000 files a second thread lost (3.1-3.6 s against
+ * 2.4-2.5 s: a worker starts with a cold module graph and JIT), at 3,000 it mostly won (3.7 s against 5.0-5.8 s),
+ * at 10,000 it won on a quiet machine. So a thread per 1,250 files, up to the core count: two from 2,500 files.
+ * Files are shared by size, not by count, since a file's cost grows with its bytes. `workers` forces a count.
  */
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Config } from '../config/config.js';
 import { declaredValues } from '../config/config.js';
 import type { WorkflowFacts } from '../model.js';
+import { scanSuppressions } from '../suppressions.js';
+import { gitBlobOid } from '../sources/github/blob-cache.js';
+import { recordingReads, type FileRead } from './facts-cache.js';
 import { repositoryFiles, type RepositoryFileSources } from './repository-files.js';
 import { extractWorkflow, type WorkflowInputFile } from './workflow.js';
 
-/** Files per worker before workers are worth starting (see above: on 2 cores, not even at 10,000 files). */
-const FILES_PER_WORKER_MINIMUM = 25_000;
+/** Files per thread before another thread is worth starting (measured on 2 cores: see above). */
+const FILES_PER_THREAD_MINIMUM = 1_250;
 
 export interface ExtractionSettings {
   values: Config['values'];
@@ -24,28 +29,90 @@ export interface ExtractionSettings {
   files?: RepositoryFileSources;
 }
 
-export async function extractInParallel(files: WorkflowInputFile[], settings: ExtractionSettings, workers?: number): Promise<WorkflowFacts[]> {
-  const count = workers ?? Math.min(availableParallelism(), Math.floor(files.length / FILES_PER_WORKER_MINIMUM));
-  if (count <= 1) return extractAll(files, settings);
-  const chunks: WorkflowInputFile[][] = Array.from({ length: count }, () => []);
-  // Round-robin keeps big and small repositories spread across the workers.
-  files.forEach((file, index) => chunks[index % count]?.push(file));
-  const results = await Promise.all(chunks.map((chunk) => runWorker(chunk, settings)));
-  const facts: WorkflowFacts[] = new Array(files.length);
-  results.forEach((result, worker) => result.forEach((workflow, index) => (facts[index * count + worker] = workflow)));
-  return facts;
+/** Each file's facts (its suppression comments included), and with `recordReads` the other files each one read. */
+export interface Extracted {
+  facts: WorkflowFacts[];
+  reads?: FileRead[][];
+  /** With `recordReads`: the blob id of each file's text as it was extracted (the cache key is made of it). */
+  oids?: string[];
+  /** Files given by `readFrom` that could not be read: index → the error code. Their facts are empty. */
+  unreadable?: Record<number, string>;
 }
 
-export function extractAll(files: WorkflowInputFile[], settings: ExtractionSettings): WorkflowFacts[] {
+export async function extractInParallel(files: WorkflowInputFile[], settings: ExtractionSettings, workers?: number, recordReads = false): Promise<Extracted> {
+  const count = Math.min(workers ?? Math.min(availableParallelism(), Math.floor(files.length / FILES_PER_THREAD_MINIMUM)), files.length);
+  if (count <= 1) return extractAll(files, settings, recordReads);
+  const shares = shareBySize(files, count);
+  // The main thread takes the first share itself: one thread fewer to start, and it would only wait otherwise.
+  const running = shares.slice(1).map((share) => runWorker(share.map((index) => files[index] as WorkflowInputFile), settings, recordReads));
+  const results = [extractAll(shares[0]?.map((index) => files[index] as WorkflowInputFile) ?? [], settings, recordReads), ...(await Promise.all(running))];
+  const merged: Required<Extracted> = { facts: new Array(files.length), reads: new Array(files.length), oids: new Array(files.length), unreadable: {} };
+  results.forEach((result, thread) =>
+    shares[thread]?.forEach((fileIndex, index) => {
+      merged.facts[fileIndex] = result.facts[index] as WorkflowFacts;
+      merged.reads[fileIndex] = result.reads?.[index] ?? [];
+      merged.oids[fileIndex] = result.oids?.[index] ?? '';
+      const unreadable = result.unreadable?.[index];
+      if (unreadable !== undefined) merged.unreadable[fileIndex] = unreadable;
+    }),
+  );
+  return merged;
+}
+
+/**
+ * Splits the files into `count` shares of about the same bytes (the cost of a file grows with its size): largest
+ * first, each to the share with the fewest bytes so far. Returns indexes into `files`, in file order within a share.
+ */
+export function shareBySize(files: WorkflowInputFile[], count: number): number[][] {
+  const shares: number[][] = Array.from({ length: count }, () => []);
+  const bytes: number[] = new Array(count).fill(0);
+  const bySize = files.map((file, index) => ({ index, size: file.sizeOnDisk ?? file.byteSize ?? file.text.length })).sort((a, b) => b.size - a.size || a.index - b.index);
+  for (const { index, size } of bySize) {
+    let lightest = 0;
+    for (let share = 1; share < count; share++) if ((bytes[share] as number) < (bytes[lightest] as number)) lightest = share;
+    shares[lightest]?.push(index);
+    bytes[lightest] = (bytes[lightest] as number) + size + 200; // + a little for the per-file cost of a tiny file
+  }
+  return shares.map((share) => share.sort((a, b) => a - b));
+}
+
+export function extractAll(files: WorkflowInputFile[], settings: ExtractionSettings, recordReads = false): Extracted {
   const declared = declaredValues({ values: settings.values } as Config);
   const repository = settings.files ? repositoryFiles(settings.files) : undefined;
-  return files.map((file) => extractWorkflow(file, { declared, ...(repository ? { files: repository } : {}) }));
+  const recorder = repository && recordReads ? recordingReads(repository) : undefined;
+  const reads: FileRead[][] = [];
+  const oids: string[] = [];
+  const unreadable: Record<number, string> = {};
+  const facts = files.map((given, index) => {
+    // A file given by path is read here, and its text is garbage once its facts are out.
+    let file = given;
+    if (given.readFrom !== undefined) {
+      try {
+        file = { ...given, text: readFileSync(given.readFrom, 'utf8') };
+      } catch (error) {
+        unreadable[index] = (error as NodeJS.ErrnoException).code ?? String(error);
+      }
+    }
+    const readers = recorder?.files ?? repository;
+    const workflow = extractWorkflow(file, { declared, ...(readers ? { files: readers } : {}) });
+    // Suppression comments are read from the same text, into plain data kept beside the facts.
+    const suppressions = file.rejectedBecause === undefined ? scanSuppressions(file.text) : undefined;
+    if (suppressions) workflow.suppressions = suppressions;
+    if (recordReads) {
+      reads.push(recorder?.take() ?? []);
+      oids.push(gitBlobOid(file.text));
+    }
+    return workflow;
+  });
+  const extracted: Extracted = recordReads ? { facts, reads, oids } : { facts };
+  if (Object.keys(unreadable).length > 0) extracted.unreadable = unreadable;
+  return extracted;
 }
 
-function runWorker(files: WorkflowInputFile[], settings: ExtractionSettings): Promise<WorkflowFacts[]> {
+function runWorker(files: WorkflowInputFile[], settings: ExtractionSettings, recordReads: boolean): Promise<Extracted> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./extract-worker.js', import.meta.url), { workerData: { files, settings } });
-    worker.once('message', (facts: WorkflowFacts[]) => resolve(facts));
+    const worker = new Worker(new URL('./extract-worker.js', import.meta.url), { workerData: { files, settings, recordReads } });
+    worker.once('message', (extracted: Extracted) => resolve(extracted));
     worker.once('error', reject);
     worker.once('exit', (code) => {
       if (code !== 0) reject(new Error(`extraction worker stopped with exit code ${code}`));

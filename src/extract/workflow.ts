@@ -34,6 +34,13 @@ export interface WorkflowInputFile {
   byteSize?: number;
   /** Set when GitHub will not run the file as it is (a symbolic link): it is reported, not read. */
   rejectedBecause?: string;
+  /**
+   * Where to read the text from, when `text` is not given yet (a local file): read when it is extracted and dropped
+   * after, so a lint holds one file's text at a time, not the org's (see extractAll).
+   */
+  readFrom?: string;
+  /** With `readFrom`: the file's size on disk, to share files among threads by size before they are read. */
+  sizeOnDisk?: number;
 }
 
 export interface ExtractOptions {

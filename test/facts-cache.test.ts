@@ -1,0 +1,119 @@
+/** The facts cache: the same report with it and without, and an entry trusted only while what it was read from is unchanged. */
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { defaultConfig, type Config } from '../src/config/config.js';
+import { lint } from '../src/engine.js';
+import { formatJson } from '../src/report/json.js';
+import { corpusRoot, projectRoot, runCli } from './support/lint.js';
+
+const scratch: string[] = [];
+afterEach(() => {
+  for (const dir of scratch.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function temporary(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  scratch.push(dir);
+  return dir;
+}
+
+async function lintWith(paths: string[], cacheDir: string | undefined, config: Config = defaultConfig()) {
+  const result = await lint({ paths, cwd: projectRoot, config, workers: 0, ...(cacheDir ? { cacheDir } : {}) });
+  return { json: formatJson(result.report), cache: result.cache, scanErrors: result.scanErrors };
+}
+
+function storeFiles(cacheDir: string): string[] {
+  const folder = join(cacheDir, 'facts');
+  return existsSync(folder) ? readdirSync(folder).map((name) => join(folder, name)) : [];
+}
+
+const fixtures = readdirSync(join(projectRoot, 'fixtures'), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => join(projectRoot, 'fixtures', entry.name));
+
+describe('facts cache', () => {
+  it('gives the report of a lint without it, cold and warm, on every fixture and the corpus; warm extracts nothing', async () => {
+    const paths = [...fixtures, ...(existsSync(corpusRoot) ? [corpusRoot] : [])];
+    for (const path of paths) {
+      const cacheDir = temporary('dispatch-lint-cache-');
+      const plain = await lintWith([path], undefined);
+      const cold = await lintWith([path], cacheDir);
+      const warm = await lintWith([path], cacheDir);
+      expect(cold.json, path).toBe(plain.json);
+      expect(warm.json, path).toBe(plain.json);
+      expect(cold.cache?.hits, path).toBe(0);
+      expect(warm.cache?.misses, path).toBe(0);
+      expect(warm.cache?.hits, path).toBe(cold.cache?.misses);
+    }
+  });
+
+  it('ignores a corrupt, tampered or foreign store, and rewrites it', async () => {
+    const path = join(projectRoot, 'fixtures', 'reasonkit');
+    const plain = await lintWith([path], undefined);
+    const cacheDir = temporary('dispatch-lint-cache-');
+    const cold = await lintWith([path], cacheDir);
+    const [store] = storeFiles(cacheDir);
+    expect(store).toBeDefined();
+    const good = readFileSync(store as string, 'utf8');
+    const stored = JSON.parse(good) as { format: string; checksum: string; body: string };
+    // A body whose facts were changed (a send's event type) without its checksum: never trusted.
+    const tampered = JSON.stringify({ ...stored, body: stored.body.replace(/eventType/g, 'eventTypo') });
+    const foreign = JSON.stringify({ format: 'something else 1', checksum: stored.checksum, body: stored.body });
+    for (const damage of ['{"format": "dispatch-lint facts cache 1", "body": ', 'not json at all', '', tampered, foreign, '[]', 'null']) {
+      writeFileSync(store as string, damage);
+      const run = await lintWith([path], cacheDir);
+      expect(run.json).toBe(plain.json);
+      expect(run.cache).toEqual({ hits: 0, misses: cold.cache?.misses });
+      // Rewritten whole: the next lint takes everything from it.
+      expect(readFileSync(store as string, 'utf8')).toBe(good);
+      expect((await lintWith([path], cacheDir)).cache).toEqual({ hits: cold.cache?.misses, misses: 0 });
+    }
+  });
+
+  it('extracts a file again when its content, a file it loads, or the config values change', async () => {
+    const org = temporary('dispatch-lint-org-');
+    cpSync(join(projectRoot, 'fixtures', 'shared-workflows'), join(org, 'shared-workflows'), { recursive: true });
+    const path = join(org, 'shared-workflows');
+    const cacheDir = temporary('dispatch-lint-cache-');
+    const first = await lintWith([path], cacheDir);
+    expect((await lintWith([path], cacheDir)).cache?.misses).toBe(0);
+
+    // The composite action the api's release workflow loads: only that workflow is read again.
+    const action = join(path, 'api', '.github', 'actions', 'notify', 'action.yml');
+    writeFileSync(action, readFileSync(action, 'utf8').replace('event-type: deploy-requested', 'event-type: deploy-requestd'));
+    const afterAction = await lintWith([path], cacheDir);
+    expect(afterAction.cache?.misses).toBe(1);
+    expect(afterAction.json).toBe((await lintWith([path], undefined)).json);
+    expect(afterAction.json).not.toBe(first.json);
+
+    // A workflow's own text.
+    const workflow = join(path, 'deploy', '.github', 'workflows', 'deploy.yml');
+    writeFileSync(workflow, readFileSync(workflow, 'utf8').replace('types: [deploy, service-released]', 'types: [deploy, service-released, deploy-requestd]'));
+    const afterWorkflow = await lintWith([path], cacheDir);
+    expect(afterWorkflow.cache?.misses).toBe(1);
+    expect(afterWorkflow.json).toBe((await lintWith([path], undefined)).json);
+    expect(afterWorkflow.json).not.toBe(afterAction.json);
+
+    // The config's `values` are extraction settings: every file is read again.
+    const config = { ...defaultConfig(), values: [{ expression: 'vars.TARGET', values: ['shared-workflows/deploy'] }] } as Config;
+    const withValues = await lintWith([path], cacheDir, config);
+    expect(withValues.cache?.hits).toBe(0);
+    expect(withValues.json).toBe((await lintWith([path], undefined, config)).json);
+  });
+
+  it('is on by default in the CLI, in XDG_CACHE_HOME, and --no-cache writes nothing', () => {
+    const fixture = join(projectRoot, 'fixtures', 'market-data-pending');
+    const cacheHome = temporary('dispatch-lint-cache-home-');
+    const withCache = runCli([fixture, '--format', 'json'], { env: { XDG_CACHE_HOME: cacheHome } });
+    expect(storeFiles(join(cacheHome, 'dispatch-lint'))).toHaveLength(1);
+    const noCacheHome = temporary('dispatch-lint-cache-home-');
+    const without = runCli([fixture, '--format', 'json', '--no-cache'], { env: { XDG_CACHE_HOME: noCacheHome } });
+    expect(readdirSync(noCacheHome)).toEqual([]);
+    expect(without.stdout).toBe(withCache.stdout);
+    expect(without.status).toBe(withCache.status);
+    // Warm, from the cache the first run wrote.
+    expect(runCli([fixture, '--format', 'json'], { env: { XDG_CACHE_HOME: cacheHome } }).stdout).toBe(withCache.stdout);
+  });
+});
