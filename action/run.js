@@ -84,7 +84,8 @@ function setOutputs(outputs) {
 const failOn = input('fail-on') || 'error';
 if (!FAIL_LEVELS.includes(failOn)) fail(`fail-on must be one of ${FAIL_LEVELS.join(', ')}, got '${failOn}'`);
 const paths = lines('paths');
-if (paths.length === 0) paths.push('.');
+// `paths: ''` with `github:` lints GitHub alone (an audit job needs no checkout).
+if (paths.length === 0 && lines('github').length === 0) paths.push('.');
 const sarif = input('sarif');
 const sarifDir = input('sarif-dir') || (sarif ? mkdtempSync(join(env.RUNNER_TEMP || tmpdir(), 'dispatch-lint-sarif-')) : '');
 
