@@ -5,13 +5,14 @@
  * variables (GITHUB_WORKSPACE, GITHUB_EVENT_PATH with a pull_request payload, GITHUB_STEP_SUMMARY, a GITHUB_OUTPUT
  * per step), on a shallow clone of a throw-away repository whose pull request changes its workflows.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { Evaluator, Lexer, Parser, data } from '@actions/expressions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { startFakeGitHub } from './support/fake-github.js';
 import { gitFolder, type GitFolder } from './support/git.js';
 import { projectRoot } from './support/lint.js';
 
@@ -93,7 +94,20 @@ function readOutputs(file: string): Record<string, string> {
   return outputs;
 }
 
-function runAction(given: Record<string, string>): ActionRun {
+/** bash on a script file, as the runner runs a step; async, so a fake GitHub in this process can answer it. */
+function bash(script: string, cwd: string, env: NodeJS.ProcessEnv): Promise<{ status: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ status: code ?? -1, stdout, stderr }));
+  });
+}
+
+async function runAction(given: Record<string, string>, repository = 'acme/api'): Promise<ActionRun> {
   const runDir = mkdtempSync(join(scratch, 'run-'));
   const summaryFile = join(runDir, 'summary.md');
   writeFileSync(summaryFile, '');
@@ -112,12 +126,12 @@ function runAction(given: Record<string, string>): ActionRun {
     GITHUB_EVENT_NAME: 'pull_request',
     GITHUB_EVENT_PATH: eventPath,
     GITHUB_STEP_SUMMARY: summaryFile,
-    GITHUB_REPOSITORY: 'acme/api',
+    GITHUB_REPOSITORY: repository,
     GITHUB_SERVER_URL: 'https://github.com',
     GITHUB_RUN_ID: '99',
     RUNNER_TEMP: runDir,
   };
-  const github = { action_path: actionPath, workspace, token: 'ghs_faketoken0000000000', event_name: 'pull_request', repository: 'acme/api' };
+  const github = { action_path: actionPath, workspace, token: 'ghs_faketoken0000000000', event_name: 'pull_request', repository };
   const steps: Record<string, { outputs: Record<string, string> }> = {};
   let stdout = '';
   let status = 0;
@@ -129,10 +143,10 @@ function runAction(given: Record<string, string>): ActionRun {
     const script = join(runDir, `step-${index}.sh`);
     writeFileSync(script, substitute(step.run, contexts));
     expect(step.shell).toBe('bash');
-    const result = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], { cwd: workspace, env: { ...runnerEnv, ...stepEnv, GITHUB_OUTPUT: outputFile }, encoding: 'utf8' });
+    const result = await bash(script, workspace, { ...runnerEnv, ...stepEnv, GITHUB_OUTPUT: outputFile });
     stdout += result.stdout;
     if (step.id) steps[step.id] = { outputs: readOutputs(outputFile) };
-    status = result.status ?? -1;
+    status = result.status;
     if (status !== 0) {
       if (index === 0) throw new Error(`the install step failed (${status}):\n${result.stdout}\n${result.stderr}`);
       break;
@@ -168,9 +182,9 @@ describe('action.yml, run as the runner runs a composite action', () => {
     expect(existsSync(join(actionPath, 'dist'))).toBe(false);
   });
 
-  it('on a pull request fetches the base into the shallow checkout and reports only what the change introduces', () => {
+  it('on a pull request fetches the base into the shallow checkout and reports only what the change introduces', async () => {
     expect(spawnSync('git', ['-C', workspace, 'cat-file', '-e', `${baseSha}^{commit}`]).status).not.toBe(0);
-    const run = runAction({ paths: 'acme', sarif: 'out/dispatch-lint.sarif' });
+    const run = await runAction({ paths: 'acme', sarif: 'out/dispatch-lint.sarif' });
     expect(spawnSync('git', ['-C', workspace, 'cat-file', '-e', `${baseSha}^{commit}`]).status).toBe(0);
     expect(run.status).toBe(1);
     const lines = run.stdout.trimEnd().split('\n');
@@ -190,29 +204,52 @@ describe('action.yml, run as the runner runs a composite action', () => {
     expect(sarif.runs[0]?.results.map((result) => [result.ruleId, result.locations[0]?.physicalLocation.artifactLocation.uri])).toEqual([['event-without-listener', '.github/workflows/release.yml']]);
    }, 240_000); // this first run installs and builds (about 20 s on this machine)
 
-  it('base: none lints everything; fail-on: never passes the step and still counts', () => {
-    const run = runAction({ paths: 'acme', base: 'none', 'fail-on': 'never' });
+  it('base: none lints everything; fail-on: never passes the step and still counts', async () => {
+    const run = await runAction({ paths: 'acme', base: 'none', 'fail-on': 'never' });
     expect(run.status).toBe(0);
     expect(run.stdout.split('\n').filter((line) => line.startsWith('::error '))).toHaveLength(2);
     expect(run.stdout).toContain('already installed');
     expect(run.outputs).toEqual({ errors: '2', warnings: '0', notes: '0', sarif: '', 'exit-code': '1' });
   });
 
-  it('fail-on: warning fails on warnings alone', () => {
+  it('fail-on: warning fails on warnings alone', async () => {
     const args = '--rule\nevent-without-listener=warning';
-    const run = runAction({ paths: 'acme', base: 'none', 'fail-on': 'warning', args });
+    const run = await runAction({ paths: 'acme', base: 'none', 'fail-on': 'warning', args });
     expect(run.outputs).toEqual({ errors: '0', warnings: '2', notes: '0', sarif: '', 'exit-code': '0' });
     expect(run.status).toBe(1);
-    expect(runAction({ paths: 'acme', base: 'none', args }).status).toBe(0);
+    expect((await runAction({ paths: 'acme', base: 'none', args })).status).toBe(0);
   });
 
-  it('a bad input or an incomplete scan fails the step (exit 2) whatever fail-on says', () => {
-    const bad = runAction({ 'fail-on': 'sometimes' });
+  it('a bad input or an incomplete scan fails the step (exit 2) whatever fail-on says', async () => {
+    const bad = await runAction({ 'fail-on': 'sometimes' });
     expect(bad.status).toBe(2);
     expect(bad.stdout).toContain("::error title=dispatch-lint::fail-on must be one of error, warning, note, never, got 'sometimes'");
-    const missing = runAction({ paths: 'no-such-folder', 'fail-on': 'never' });
+    const missing = await runAction({ paths: 'no-such-folder', 'fail-on': 'never' });
     expect(missing.status).toBe(2);
     expect(missing.outputs['exit-code']).toBe('2');
+  });
+
+  it('the org-wide audit: GitHub alone (no checkout), one SARIF per repository, this one for upload-sarif', async () => {
+    const fake = await startFakeGitHub({ orgs: [{ login: 'acme', repos: [
+      { name: 'api', files: { '.github/workflows/release.yml': sender(['api-deployed']) }, secrets: ['DISPATCH_TOKEN'] },
+      { name: 'deploy', files: { '.github/workflows/deploy.yml': listener } },
+      { name: 'audit', files: {} },
+    ] }] });
+    try {
+      const args = ['--github-api-url', fake.url, '--cache-dir', join(scratch, 'cache')].join('\n');
+      const run = await runAction({ paths: '', github: 'acme', base: 'none', sarif: 'dispatch-lint.sarif', 'sarif-dir': 'sarif', 'fail-on': 'never', args }, 'acme/audit');
+      expect(run.status).toBe(0);
+      expect(run.outputs).toEqual({ errors: '1', warnings: '1', notes: '0', sarif: join(workspace, 'dispatch-lint.sarif'), 'exit-code': '1' });
+      // Not checked out here: no annotation, plain lines, and the Markdown report in the job summary.
+      expect(run.stdout).not.toMatch(/^::(error|warning) /m);
+      expect(run.stdout).toMatch(/^error: acme\/api \.github\/workflows\/release\.yml:\d+:\d+: acme\/api sends 'api-deployed' to acme\/deploy/m);
+      expect(run.summary.split('\n')[0]).toBe('## dispatch-lint: 1 error, 1 warning, 0 notes');
+      expect((readdirSync(join(workspace, 'sarif'), { recursive: true }) as string[]).filter((file) => file.endsWith('.sarif')).sort()).toEqual(['acme/api.sarif', 'acme/audit.sarif', 'acme/deploy.sarif']);
+      const own = JSON.parse(readFileSync(join(workspace, 'dispatch-lint.sarif'), 'utf8')) as { runs: { results: unknown[] }[] };
+      expect(own.runs[0]?.results).toEqual([]);
+    } finally {
+      await fake.stop();
+    }
   });
 
   it('runs the JavaScript that `npm run build` makes (its --noCheck build emits the same files)', () => {
