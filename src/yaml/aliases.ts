@@ -90,7 +90,7 @@ export function resolveAliases(doc: Document): AliasResolution {
 
 /** `<<: *a` or `<<: [*a, *b]` (aliases already copied): report it, and merge in the keys the map lacks. */
 function applyMergeKeys(map: YAMLMap, resolution: AliasResolution): void {
-  const merges = map.items.filter((pair) => isScalar(pair.key) && pair.key.value === '<<');
+  const merges = map.items.filter(isMergePair);
   if (merges.length === 0) return;
   const own = new Set(map.items.filter((pair) => !merges.includes(pair)).map((pair) => keyText(pair)));
   const merged: Pair[] = [];
@@ -114,6 +114,16 @@ function applyMergeKeys(map: YAMLMap, resolution: AliasResolution): void {
   map.items = [...map.items.filter((pair) => !merges.includes(pair)), ...merged];
 }
 
+/**
+ * `<<: x`, or a key tagged `!!merge`: `yaml` reads the latter as a merge key (a Symbol), and its toJSON() throws on
+ * a merge whose source is not a map, so both are taken out here.
+ */
+function isMergePair(pair: Pair): boolean {
+  if (!isScalar(pair.key)) return false;
+  const key = pair.key.value;
+  return key === '<<' || (typeof key === 'symbol' && key.description === '<<');
+}
+
 function keyText(pair: Pair): string {
   return isScalar(pair.key) ? String(pair.key.value) : JSON.stringify(pair.key);
 }
@@ -125,7 +135,7 @@ function hasAliasOrMergeKey(root: Node): boolean {
     if (isAlias(node)) return true;
     if (isMap(node)) {
       for (const pair of node.items) {
-        if (isScalar(pair.key) && pair.key.value === '<<') return true;
+        if (isMergePair(pair)) return true;
         for (const child of [pair.key, pair.value]) if (child && typeof child === 'object') stack.push(child as Node);
       }
     } else if (isSeq(node)) {
