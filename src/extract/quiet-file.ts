@@ -9,6 +9,8 @@
  */
 import { CORE_SCHEMA, load } from 'js-yaml';
 import type { Position, WorkflowFacts } from '../model.js';
+import { MAX_NESTING_DEPTH } from './limits.js';
+import { MAX_COPIED_NODES } from '../yaml/aliases.js';
 
 const RELEVANT =
   /repository.?dispatch|client_payload|dispatches|workflow\s+run|github-script|workflow-dispatch|dispatch-workflow|dispatch-action|return-dispatch|slash-command-dispatch|trigger-workflow|GITHUB_EVENT_PATH|createDispatchEvent|createWorkflowDispatch|github\.event\.inputs|\binputs\b|workflow_call|uses:\s*['"]?\.\/|\/\.github\/workflows\//i;
@@ -22,6 +24,8 @@ export function isQuiet(text: string): boolean {
 
 /** The facts of a quiet file, or undefined when the full parse must decide. */
 export function quietFileFacts(facts: WorkflowFacts, text: string): WorkflowFacts | undefined {
+  // A CR not followed by LF ends a line for js-yaml but not for `yaml`, which reads the file as one line.
+  if (/\r(?!\n)/.test(text)) return undefined;
   let document: unknown;
   try {
     document = load(text, { schema: CORE_SCHEMA, json: false });
@@ -29,12 +33,14 @@ export function quietFileFacts(facts: WorkflowFacts, text: string): WorkflowFact
     return undefined;
   }
   if (document === null || typeof document !== 'object' || Array.isArray(document)) return undefined;
+  // Past the full parse's limits (nesting, aliases expanded) the full parse reports it.
+  if (!withinLimits(document)) return undefined;
   const root = document as Record<string, unknown>;
   const on = Object.hasOwn(root, 'on') ? root.on : root.true;
   const onKey = TOP_LEVEL_ON.exec(text);
   if (on === undefined || !onKey) return undefined;
   const triggers = triggerNames(on);
-  if (!triggers) return undefined;
+  if (!triggers || triggers.some(mayBeTypedOtherwise) || (typeof root.name === 'string' && mayBeTypedOtherwise(root.name))) return undefined;
   const manual = typeof on === 'object' && on !== null && !Array.isArray(on) ? (on as Record<string, unknown>).workflow_dispatch : undefined;
   if (manual !== undefined && manual !== null && !(typeof manual === 'object' && !hasInputs(manual))) return undefined;
 
@@ -70,6 +76,26 @@ function onlyTriggerMention(text: string, from: number): number | undefined {
     if (!text.slice(lineStart, match.index).includes('#')) mentions.push(match.index);
   }
   return mentions.length === 1 ? mentions[0] : undefined;
+}
+
+/**
+ * js-yaml and `yaml` do not type every plain scalar alike (`1e309` is a string to one, Infinity to the other):
+ * a name that could be a number, a null or a boolean is left to the full parse.
+ */
+function mayBeTypedOtherwise(text: string): boolean {
+  return /^(?:[-+.\d]|~$|null$|true$|false$)/i.test(text);
+}
+
+/** At most MAX_NESTING_DEPTH levels deep, and at most MAX_COPIED_NODES values with aliases counted as copies. */
+function withinLimits(document: object): boolean {
+  const stack: [unknown, number][] = [[document, 1]];
+  let visited = 0;
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop() as [unknown, number];
+    if (++visited > MAX_COPIED_NODES || depth > MAX_NESTING_DEPTH) return false;
+    if (value !== null && typeof value === 'object') for (const child of Object.values(value)) stack.push([child, depth + 1]);
+  }
+  return true;
 }
 
 function triggerNames(on: unknown): string[] | undefined {

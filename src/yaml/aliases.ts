@@ -12,7 +12,7 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, type Alias, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 
 /** More copied nodes than this (a "billion laughs" of nested aliases) and expansion stops. */
-const MAX_COPIED_NODES = 10_000;
+export const MAX_COPIED_NODES = 10_000;
 
 export interface AliasProblem {
   message: string;
