@@ -24,8 +24,9 @@ export function isQuiet(text: string): boolean {
 
 /** The facts of a quiet file, or undefined when the full parse must decide. */
 export function quietFileFacts(facts: WorkflowFacts, text: string): WorkflowFacts | undefined {
-  // A CR not followed by LF ends a line for js-yaml but not for `yaml`, which reads the file as one line.
-  if (/\r(?!\n)/.test(text)) return undefined;
+  // A CR not followed by LF ends a line for js-yaml but not for `yaml`, which reads the file as one line; js-yaml
+  // merges `<<` keys silently, where the full parse reports them.
+  if (/\r(?!\n)|<<|!!merge/.test(text)) return undefined;
   let document: unknown;
   try {
     document = load(text, { schema: CORE_SCHEMA, json: false });
