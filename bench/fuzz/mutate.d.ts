@@ -15,8 +15,10 @@ export interface Random {
   int(min: number, max: number): number;
   chance(probability: number): boolean;
   pick<T>(items: readonly T[]): T;
+  /** The bound createFuzzer was given for huge strings and long chains. */
+  maxBytes: number;
 }
 export function corpusWorkflows(root: string): { files: CorpusFile[]; missing?: string };
 export const MUTATIONS: Record<string, (text: string, random: Random) => string>;
-export function createFuzzer(options: { seed: number; files: CorpusFile[] }): { next(): FuzzCase };
+export function createFuzzer(options: { seed: number; files: CorpusFile[]; maxBytes?: number }): { next(): FuzzCase };
 export function quadraticShapes(bytes?: number): Record<string, string>;

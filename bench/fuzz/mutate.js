@@ -105,7 +105,7 @@ export const MUTATIONS = {
     return lines.join('\n');
   },
   'alias-bomb': (text, random) => {
-    const levels = random.int(3, 12);
+    const levels = random.int(3, random.maxBytes < 100_000 ? 6 : 12);
     const width = random.int(2, 10);
     const bomb = ['lol0: &a0 [lol]'];
     for (let level = 1; level < levels; level++) bomb.push(`lol${level}: &a${level} [${Array.from({ length: width }, () => `*a${level - 1}`).join(', ')}]`);
@@ -153,7 +153,8 @@ export const MUTATIONS = {
     return replaceSomeValue(text, random, `\n${'- '.repeat(depth)}x`) ?? `${text}\ndeep:\n  ${'- '.repeat(depth)}x\n`;
   },
   'deep-indent': (text, random) => {
-    const depth = Math.min(deepish(random), 2000);
+    // Its size grows with the square of the depth: bounded so the file stays within maxBytes.
+    const depth = Math.min(deepish(random), 2000, Math.floor(Math.sqrt(2 * random.maxBytes)));
     const lines = Array.from({ length: depth }, (_, level) => `${' '.repeat(level)}k${level}:`);
     return `${text}\n${lines.join('\n')} end\n`;
   },
@@ -176,7 +177,7 @@ export const MUTATIONS = {
     return replaceSomeValue(text, random, ` ${expression}`) ?? `${text}\nenv:\n  X: ${expression}\n`;
   },
   'huge-string': (text, random) => {
-    const size = random.pick([10_000, 100_000, 500_000, 1_100_000]);
+    const size = Math.min(random.pick([10_000, 100_000, 500_000, 1_100_000]), random.maxBytes);
     const unit = random.pick(['a', 'x ', '${{ ', '}}', '\\"', 'é', '"', "'", 'gh api repos/a/b/dispatches ']);
     const value = unit.repeat(Math.ceil(size / unit.length)).slice(0, size);
     return replaceSomeValue(text, random, random.chance(0.5) ? ` "${value}"` : ` ${value}`) ?? `${text}\nx: ${value}\n`;
@@ -188,7 +189,7 @@ export const MUTATIONS = {
     return replaced === text ? `${key}: ${value}\n${text}` : replaced;
   },
   'dispatch-chain': (text, random) => {
-    const count = random.int(2, random.chance(0.1) ? 3000 : 200);
+    const count = Math.min(random.int(2, random.chance(0.1) ? 3000 : 200), Math.floor(random.maxBytes / 60));
     const command = random.pick([
       'gh api repos/acme/deploy/dispatches -f event_type=deploy',
       'gh api -X POST /repos/acme/deploy/dispatches --raw-field event_type=e${{ matrix.n }}',
@@ -215,7 +216,7 @@ export const MUTATIONS = {
 
 /** Mostly shallow, sometimes past every limit (issue 7 item 1 was 4,000 levels). */
 function deepish(random) {
-  return random.pick([3, 10, 50, 63, 64, 65, 100, 500, 1000, 4000, 6000]);
+  return Math.min(random.pick([3, 10, 50, 63, 64, 65, 100, 500, 1000, 4000, 6000]), Math.max(100, Math.floor(random.maxBytes / 20)));
 }
 
 function mapSomeLines(text, random, change) {
@@ -241,11 +242,12 @@ const KINDS = Object.keys(MUTATIONS);
 
 /**
  * A source of cases: each is one corpus file (picked by the seed) with one to three mutations applied.
- * @param {{ seed: number, files: { source: string, text: string }[] }} options
+ * `maxBytes` bounds the huge strings and long chains (the suite's short run keeps them small, to stay fast).
+ * @param {{ seed: number, files: { source: string, text: string }[], maxBytes?: number }} options
  */
-export function createFuzzer({ seed, files }) {
+export function createFuzzer({ seed, files, maxBytes = Infinity }) {
   if (files.length === 0) throw new Error('createFuzzer needs at least one file to mutate');
-  const random = createRandom(seed);
+  const random = { ...createRandom(seed), maxBytes };
   return {
     /** @returns {FuzzCase} */
     next() {

@@ -62,8 +62,9 @@ export function resolveAliases(doc: Document): AliasResolution {
     }
     return clone;
   };
+  const anchors = anchoredNodes(doc.contents as Node);
   const expand = (alias: Alias, range: [number, number, number], seen: Set<Node>): Node | null => {
-    const target = alias.resolve(doc) as Node | undefined;
+    const target = anchorOf(anchors, alias);
     return (target && !resolution.exhausted && copyAt(target, range, seen)) || null;
   };
 
@@ -112,6 +113,32 @@ function applyMergeKeys(map: YAMLMap, resolution: AliasResolution): void {
     }
   }
   map.items = [...map.items.filter((pair) => !merges.includes(pair)), ...merged];
+}
+
+/**
+ * The document's anchored nodes by name, in document order, found once: `alias.resolve(doc)` walks the whole
+ * document for each alias, which made a 4 kB alias bomb take seconds.
+ */
+function anchoredNodes(root: Node): Map<string, Node[]> {
+  const anchors = new Map<string, Node[]>();
+  const stack: Node[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop() as Node;
+    const anchor = (node as { anchor?: string }).anchor;
+    if (anchor && !isAlias(node)) anchors.set(anchor, [...(anchors.get(anchor) ?? []), node]);
+    if (isMap(node)) for (const pair of node.items) for (const child of [pair.key, pair.value]) if (child && typeof child === 'object') stack.push(child as Node);
+    if (isSeq(node)) for (const item of node.items) if (item && typeof item === 'object') stack.push(item as Node);
+  }
+  for (const nodes of anchors.values()) nodes.sort((a, b) => (a.range?.[0] ?? 0) - (b.range?.[0] ?? 0));
+  return anchors;
+}
+
+/** What `alias.resolve(doc)` gives: the last node with its anchor that starts before the alias. */
+function anchorOf(anchors: Map<string, Node[]>, alias: Alias): Node | undefined {
+  const at = alias.range?.[0] ?? Infinity;
+  let found: Node | undefined;
+  for (const node of anchors.get(alias.source) ?? []) if ((node.range?.[0] ?? 0) <= at) found = node;
+  return found;
 }
 
 /**
