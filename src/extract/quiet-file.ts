@@ -35,7 +35,7 @@ export function quietFileFacts(facts: WorkflowFacts, text: string): WorkflowFact
   }
   if (document === null || typeof document !== 'object' || Array.isArray(document)) return undefined;
   // Past the full parse's limits (nesting, aliases expanded) the full parse reports it.
-  if (!withinLimits(document)) return undefined;
+  if (!withinLimits(document, ALIAS.test(text) ? MAX_COPIED_NODES / 10 : MAX_COPIED_NODES)) return undefined;
   const root = document as Record<string, unknown>;
   const on = Object.hasOwn(root, 'on') ? root.on : root.true;
   const onKey = TOP_LEVEL_ON.exec(text);
@@ -87,14 +87,23 @@ function mayBeTypedOtherwise(text: string): boolean {
   return /^(?:[-+.\d]|~$|null$|true$|false$)/i.test(text);
 }
 
-/** At most MAX_NESTING_DEPTH levels deep, and at most MAX_COPIED_NODES values with aliases counted as copies. */
-function withinLimits(document: object): boolean {
+/** What may be an alias (`*name` after a space or a flow indicator); a false alarm only costs the full parse. */
+const ALIAS = /(?:^|[\s[{,])\*[^\s,[\]{}]/m;
+
+/**
+ * At most MAX_NESTING_DEPTH levels deep, and at most `budget` keys and values, aliases counted as copies. The full
+ * parse counts its copies of aliased nodes a little differently, so a file with aliases gets a tenth of its budget.
+ */
+function withinLimits(document: object, budget: number): boolean {
   const stack: [unknown, number][] = [[document, 1]];
   let visited = 0;
   while (stack.length > 0) {
     const [value, depth] = stack.pop() as [unknown, number];
-    if (++visited > MAX_COPIED_NODES || depth > MAX_NESTING_DEPTH) return false;
-    if (value !== null && typeof value === 'object') for (const child of Object.values(value)) stack.push([child, depth + 1]);
+    if (++visited > budget || depth > MAX_NESTING_DEPTH) return false;
+    if (value !== null && typeof value === 'object') {
+      if (!Array.isArray(value)) visited += Object.keys(value).length;
+      for (const child of Object.values(value)) stack.push([child, depth + 1]);
+    }
   }
   return true;
 }

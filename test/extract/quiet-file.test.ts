@@ -62,6 +62,7 @@ describe('quiet files', () => {
     same('on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: echo ${{ x\n');
     same(`on: push\nx: ${'['.repeat(100)}${']'.repeat(100)}\n`);
     same(`on: push\nx:\n  ${'- '.repeat(100)}y\n`);
+    same(`on: push\n${['l0: &a0 [lol]', ...Array.from({ length: 4 }, (_, i) => `l${i + 1}: &a${i + 1} [${Array(7).fill(`*a${i}`).join(', ')}]`)].join('\n')}\njobs: {}\n`);
     same(`on: push\n${['l0: &a0 [lol]', ...Array.from({ length: 6 }, (_, i) => `l${i + 1}: &a${i + 1} [${Array(10).fill(`*a${i}`).join(', ')}]`)].join('\n')}\njobs: {}\n`);
   });
 });
