@@ -109,7 +109,16 @@ function extractFacts(file: WorkflowInputFile, options: ExtractOptions): Workflo
   }
 
   const lineCounter = new LineCounter();
-  const doc = parseDocument(file.text, { lineCounter, prettyErrors: false, keepSourceTokens: false });
+  // `yaml` makes an Error per syntax error, and capturing each one's stack trace made a 1 MB file of `x: }}}`
+  // (a million errors) take tens of seconds; only the messages and positions are used.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  let doc;
+  try {
+    doc = parseDocument(file.text, { lineCounter, prettyErrors: false, keepSourceTokens: false });
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
   const source = new SourceFile(file.text, lineCounter);
   if (doc.errors.length > 0) {
     // Only the errors that will be listed get positions: a file of a million errors must not cost a million.
