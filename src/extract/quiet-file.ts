@@ -26,7 +26,8 @@ export function isQuiet(text: string): boolean {
 export function quietFileFacts(facts: WorkflowFacts, text: string): WorkflowFacts | undefined {
   // A CR not followed by LF ends a line for js-yaml but not for `yaml`, which reads the file as one line; js-yaml
   // merges `<<` keys silently, where the full parse reports them.
-  if (/\r(?!\n)|<<|!!merge/.test(text)) return undefined;
+  // An explicit key (`? [push] : x`) may be a collection, which js-yaml turns into a string and `yaml` keeps.
+  if (/\r(?!\n)|<<|!!merge/.test(text) || /(?:^|[{,])[ \t]*\?(?:[ \t]|$)/m.test(text)) return undefined;
   let document: unknown;
   try {
     document = load(text, { schema: CORE_SCHEMA, json: false });

@@ -55,6 +55,8 @@ describe('quiet files', () => {
   it('fall back where js-yaml and yaml read the text differently, or the full parse would stop at a limit (found by the fuzz test)', () => {
     same('on: push\rname: cr-only\rjobs: {}\r');
     same('on: 1e309\njobs: {}\n');
+    same('on: {? [push] : x}\njobs: {}\n');
+    same('on:\n  ? [push]\n  : x\njobs: {}\n');
     same('x: &x {a: 1}\ny:\n  <<: *x\non: push\njobs: {}\n');
     same('on: [push, 1e309]\njobs: {}\n');
     same('on:\n  1e309:\njobs: {}\n');
