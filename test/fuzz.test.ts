@@ -16,7 +16,7 @@ import { extractWorkflow } from '../src/extract/workflow.js';
 import { corpusRoot } from './support/lint.js';
 
 const SEED = 7;
-const CASES = Number(process.env.FUZZ_CASES ?? 1000);
+const CASES = Number(process.env.FUZZ_CASES ?? 2500);
 const corpus = corpusWorkflows(corpusRoot);
 if (corpus.missing) console.warn(`fuzz test skipped: ${corpus.missing}`);
 
