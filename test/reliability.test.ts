@@ -120,6 +120,16 @@ describe('caps and limits inside one file', () => {
     ]);
   });
 
+  it('a `!!merge` key inside matrix.include is the merge-key finding, not an internal error (found by the fuzz test)', () => {
+    const matrix = `on: push\njobs:\n  s:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        include:\n          - !!merge a: 1\n            r: deploy\n    steps:\n      - uses: peter-evans/repository-dispatch@v3\n        with:\n          token: \${{ secrets.DISPATCH_TOKEN }}\n          repository: acme/\${{ matrix.r }}\n          event-type: deploy\n`;
+    const root = org({ ...GOOD_PAIR, 'web/.github/workflows/merge.yml': matrix });
+    const { status, report } = lintJson([root]);
+    expect(status).toBe(1);
+    expect(summary(report.findings.filter((finding) => finding.location.repo === 'acme/web'))).toEqual([
+      'workflow-syntax error acme/web/.github/workflows/merge.yml:8:21 .github/workflows/merge.yml: GitHub Actions does not support YAML merge keys (`<<`): its workflow parser reads `<<` as a key and rejects the file (anchors and aliases are supported; repeat the keys, or use an alias for a whole value)',
+    ]);
+  });
+
   it('an unclosed ${{ in event-type makes GitHub reject the file, so it is an error there, not an event named "${{ x"', () => {
     const root = org({ ...GOOD_PAIR, 'web/.github/workflows/unclosed.yml': SENDER('{"version": "1"}').replace('event-type: deploy', 'event-type: ${{ inputs.event') });
     const { report } = lintJson([root]);

@@ -9,6 +9,8 @@
  */
 import { CORE_SCHEMA, load } from 'js-yaml';
 import type { Position, WorkflowFacts } from '../model.js';
+import { MAX_NESTING_DEPTH } from './limits.js';
+import { MAX_COPIED_NODES } from '../yaml/aliases.js';
 
 const RELEVANT =
   /repository.?dispatch|client_payload|dispatches|workflow\s+run|github-script|workflow-dispatch|dispatch-workflow|dispatch-action|return-dispatch|slash-command-dispatch|trigger-workflow|GITHUB_EVENT_PATH|createDispatchEvent|createWorkflowDispatch|github\.event\.inputs|\binputs\b|workflow_call|uses:\s*['"]?\.\/|\/\.github\/workflows\//i;
@@ -22,6 +24,10 @@ export function isQuiet(text: string): boolean {
 
 /** The facts of a quiet file, or undefined when the full parse must decide. */
 export function quietFileFacts(facts: WorkflowFacts, text: string): WorkflowFacts | undefined {
+  // A CR not followed by LF ends a line for js-yaml but not for `yaml`, which reads the file as one line; js-yaml
+  // merges `<<` keys silently, where the full parse reports them.
+  // An explicit key (`? [push] : x`) may be a collection, which js-yaml turns into a string and `yaml` keeps.
+  if (/\r(?!\n)|<<|!!merge/.test(text) || /(?:^|[{,])[ \t]*\?(?:[ \t]|$)/m.test(text)) return undefined;
   let document: unknown;
   try {
     document = load(text, { schema: CORE_SCHEMA, json: false });
@@ -29,12 +35,14 @@ export function quietFileFacts(facts: WorkflowFacts, text: string): WorkflowFact
     return undefined;
   }
   if (document === null || typeof document !== 'object' || Array.isArray(document)) return undefined;
+  // Past the full parse's limits (nesting, aliases expanded) the full parse reports it.
+  if (!withinLimits(document, ALIAS.test(text) ? MAX_COPIED_NODES / 10 : MAX_COPIED_NODES)) return undefined;
   const root = document as Record<string, unknown>;
   const on = Object.hasOwn(root, 'on') ? root.on : root.true;
   const onKey = TOP_LEVEL_ON.exec(text);
   if (on === undefined || !onKey) return undefined;
   const triggers = triggerNames(on);
-  if (!triggers) return undefined;
+  if (!triggers || triggers.some(mayBeTypedOtherwise) || (typeof root.name === 'string' && mayBeTypedOtherwise(root.name))) return undefined;
   const manual = typeof on === 'object' && on !== null && !Array.isArray(on) ? (on as Record<string, unknown>).workflow_dispatch : undefined;
   if (manual !== undefined && manual !== null && !(typeof manual === 'object' && !hasInputs(manual))) return undefined;
 
@@ -70,6 +78,35 @@ function onlyTriggerMention(text: string, from: number): number | undefined {
     if (!text.slice(lineStart, match.index).includes('#')) mentions.push(match.index);
   }
   return mentions.length === 1 ? mentions[0] : undefined;
+}
+
+/**
+ * js-yaml and `yaml` do not type every plain scalar alike (`1e309` is a string to one, Infinity to the other):
+ * a name that could be a number, a null or a boolean is left to the full parse.
+ */
+function mayBeTypedOtherwise(text: string): boolean {
+  return /^(?:[-+.\d]|~$|null$|true$|false$)/i.test(text);
+}
+
+/** What may be an alias (`*name` after a space or a flow indicator); a false alarm only costs the full parse. */
+const ALIAS = /(?:^|[\s[{,])\*[^\s,[\]{}]/m;
+
+/**
+ * At most MAX_NESTING_DEPTH levels deep, and at most `budget` keys and values, aliases counted as copies. The full
+ * parse counts its copies of aliased nodes a little differently, so a file with aliases gets a tenth of its budget.
+ */
+function withinLimits(document: object, budget: number): boolean {
+  const stack: [unknown, number][] = [[document, 1]];
+  let visited = 0;
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop() as [unknown, number];
+    if (++visited > budget || depth > MAX_NESTING_DEPTH) return false;
+    if (value !== null && typeof value === 'object') {
+      if (!Array.isArray(value)) visited += Object.keys(value).length;
+      for (const child of Object.values(value)) stack.push([child, depth + 1]);
+    }
+  }
+  return true;
 }
 
 function triggerNames(on: unknown): string[] | undefined {

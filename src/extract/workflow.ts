@@ -109,13 +109,23 @@ function extractFacts(file: WorkflowInputFile, options: ExtractOptions): Workflo
     return facts;
   }
 
-  if (!options.fullParse && isQuiet(file.text)) {
+  // An expression GitHub may reject is for the full parse to judge, never the fast path.
+  if (!options.fullParse && isQuiet(file.text) && !hasSuspiciousExpression(file.text)) {
     const quiet = quietFileFacts(facts, file.text);
     if (quiet) return quiet;
   }
 
   const lineCounter = new LineCounter();
-  const doc = parseDocument(file.text, { lineCounter, prettyErrors: false, keepSourceTokens: false });
+  // `yaml` makes an Error per syntax error, and capturing each one's stack trace made a 1 MB file of `x: }}}`
+  // (a million errors) take tens of seconds; only the messages and positions are used.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  let doc;
+  try {
+    doc = parseDocument(file.text, { lineCounter, prettyErrors: false, keepSourceTokens: false });
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
   const source = new SourceFile(file.text, lineCounter);
   if (doc.errors.length > 0) {
     // Only the errors that will be listed get positions: a file of a million errors must not cost a million.
@@ -206,9 +216,7 @@ function failingStep(root: YAMLMap, source: SourceFile): Position | undefined {
  * only files with a suspicious expression walk their scalars.
  */
 function rejectedExpression(root: Node | null, text: string, source: SourceFile): { message: string; position: Position } | undefined {
-  if (!text.includes('${{')) return undefined;
-  const suspicious = text.split('\n').some((line) => unclosedOffset(line) !== undefined) || findExpressions(text).some((expression) => mayExceedParserLimits(expression.source));
-  if (!suspicious) return undefined;
+  if (!hasSuspiciousExpression(text)) return undefined;
   const stack: Node[] = root ? [root] : [];
   while (stack.length > 0) {
     const node = stack.pop() as Node;
@@ -233,6 +241,12 @@ function rejectedExpression(root: Node | null, text: string, source: SourceFile)
     }
   }
   return undefined;
+}
+
+/** A `${{` left open on its line, or an expression that may be past the parser's limits: worth a closer look. */
+function hasSuspiciousExpression(text: string): boolean {
+  if (!text.includes('${{')) return false;
+  return text.split('\n').some((line) => unclosedOffset(line) !== undefined) || findExpressions(text).some((expression) => mayExceedParserLimits(expression.source));
 }
 
 /** Long, or with enough nesting characters to reach the parser's depth of 50. */

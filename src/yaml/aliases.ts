@@ -12,7 +12,7 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, type Alias, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 
 /** More copied nodes than this (a "billion laughs" of nested aliases) and expansion stops. */
-const MAX_COPIED_NODES = 10_000;
+export const MAX_COPIED_NODES = 10_000;
 
 export interface AliasProblem {
   message: string;
@@ -62,8 +62,9 @@ export function resolveAliases(doc: Document): AliasResolution {
     }
     return clone;
   };
+  const anchors = anchoredNodes(doc.contents as Node);
   const expand = (alias: Alias, range: [number, number, number], seen: Set<Node>): Node | null => {
-    const target = alias.resolve(doc) as Node | undefined;
+    const target = anchorOf(anchors, alias);
     return (target && !resolution.exhausted && copyAt(target, range, seen)) || null;
   };
 
@@ -90,7 +91,7 @@ export function resolveAliases(doc: Document): AliasResolution {
 
 /** `<<: *a` or `<<: [*a, *b]` (aliases already copied): report it, and merge in the keys the map lacks. */
 function applyMergeKeys(map: YAMLMap, resolution: AliasResolution): void {
-  const merges = map.items.filter((pair) => isScalar(pair.key) && pair.key.value === '<<');
+  const merges = map.items.filter(isMergePair);
   if (merges.length === 0) return;
   const own = new Set(map.items.filter((pair) => !merges.includes(pair)).map((pair) => keyText(pair)));
   const merged: Pair[] = [];
@@ -114,6 +115,42 @@ function applyMergeKeys(map: YAMLMap, resolution: AliasResolution): void {
   map.items = [...map.items.filter((pair) => !merges.includes(pair)), ...merged];
 }
 
+/**
+ * The document's anchored nodes by name, in document order, found once: `alias.resolve(doc)` walks the whole
+ * document for each alias, which made a 4 kB alias bomb take seconds.
+ */
+function anchoredNodes(root: Node): Map<string, Node[]> {
+  const anchors = new Map<string, Node[]>();
+  const stack: Node[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop() as Node;
+    const anchor = (node as { anchor?: string }).anchor;
+    if (anchor && !isAlias(node)) anchors.set(anchor, [...(anchors.get(anchor) ?? []), node]);
+    if (isMap(node)) for (const pair of node.items) for (const child of [pair.key, pair.value]) if (child && typeof child === 'object') stack.push(child as Node);
+    if (isSeq(node)) for (const item of node.items) if (item && typeof item === 'object') stack.push(item as Node);
+  }
+  for (const nodes of anchors.values()) nodes.sort((a, b) => (a.range?.[0] ?? 0) - (b.range?.[0] ?? 0));
+  return anchors;
+}
+
+/** What `alias.resolve(doc)` gives: the last node with its anchor that starts before the alias. */
+function anchorOf(anchors: Map<string, Node[]>, alias: Alias): Node | undefined {
+  const at = alias.range?.[0] ?? Infinity;
+  let found: Node | undefined;
+  for (const node of anchors.get(alias.source) ?? []) if ((node.range?.[0] ?? 0) <= at) found = node;
+  return found;
+}
+
+/**
+ * `<<: x`, or a key tagged `!!merge`: `yaml` reads the latter as a merge key (a Symbol), and its toJSON() throws on
+ * a merge whose source is not a map, so both are taken out here.
+ */
+function isMergePair(pair: Pair): boolean {
+  if (!isScalar(pair.key)) return false;
+  const key = pair.key.value;
+  return key === '<<' || (typeof key === 'symbol' && key.description === '<<');
+}
+
 function keyText(pair: Pair): string {
   return isScalar(pair.key) ? String(pair.key.value) : JSON.stringify(pair.key);
 }
@@ -125,7 +162,7 @@ function hasAliasOrMergeKey(root: Node): boolean {
     if (isAlias(node)) return true;
     if (isMap(node)) {
       for (const pair of node.items) {
-        if (isScalar(pair.key) && pair.key.value === '<<') return true;
+        if (isMergePair(pair)) return true;
         for (const child of [pair.key, pair.value]) if (child && typeof child === 'object') stack.push(child as Node);
       }
     } else if (isSeq(node)) {

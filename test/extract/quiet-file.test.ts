@@ -51,4 +51,20 @@ describe('quiet files', () => {
     same('true:\n  workflow_dispatch:\njobs: {}\n');
     same('on: push\n---\non: push\n');
   });
+
+  it('fall back where js-yaml and yaml read the text differently, or the full parse would stop at a limit (found by the fuzz test)', () => {
+    same('on: push\rname: cr-only\rjobs: {}\r');
+    same('on: 1e309\njobs: {}\n');
+    same('on: {? [push] : x}\njobs: {}\n');
+    same('on:\n  ? [push]\n  : x\njobs: {}\n');
+    same('x: &x {a: 1}\ny:\n  <<: *x\non: push\njobs: {}\n');
+    same('on: [push, 1e309]\njobs: {}\n');
+    same('on:\n  1e309:\njobs: {}\n');
+    same('name: 1e309\non: push\njobs: {}\n');
+    same('on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: echo ${{ x\n');
+    same(`on: push\nx: ${'['.repeat(100)}${']'.repeat(100)}\n`);
+    same(`on: push\nx:\n  ${'- '.repeat(100)}y\n`);
+    same(`on: push\n${['l0: &a0 [lol]', ...Array.from({ length: 4 }, (_, i) => `l${i + 1}: &a${i + 1} [${Array(7).fill(`*a${i}`).join(', ')}]`)].join('\n')}\njobs: {}\n`);
+    same(`on: push\n${['l0: &a0 [lol]', ...Array.from({ length: 6 }, (_, i) => `l${i + 1}: &a${i + 1} [${Array(10).fill(`*a${i}`).join(', ')}]`)].join('\n')}\njobs: {}\n`);
+  });
 });
