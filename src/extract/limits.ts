@@ -73,3 +73,73 @@ export function nodeDeeperThan(root: Node | null, limit: number): Node | undefin
   return undefined;
 }
 
+
+/**
+ * Nesting no parser may be asked to read: `yaml` and js-yaml recurse per level, and where they run out of stack
+ * depends on the thread and on how warm the JIT is (a `- - -` list 2,000 deep overflows cold and parses warm), so a
+ * verdict left to them would change from run to run. Files past this are judged on their text alone. No real
+ * workflow comes near it; MAX_NESTING_DEPTH is what extraction reads.
+ */
+export const MAX_PARSED_DEPTH = 200;
+
+/**
+ * The offset of the first line whose YAML nesting may exceed `limit`, or undefined: an upper bound from the text,
+ * without parsing. It counts the block indentation levels open at the line, the `- `, `? ` and `: ` indicators
+ * that open nodes on it, and the open flow brackets. What no parser nests into is skipped: a block scalar's lines
+ * (`run: |`), quoted text on a line, comments. Elsewhere it may overcount (a multi-line quoted scalar), never
+ * undercount.
+ */
+export function textNestingBeyond(text: string, limit: number): number | undefined {
+  const indents: number[] = [];
+  let brackets = 0;
+  let blockScalarIndent: number | undefined; // lines indented more than this are a block scalar's text
+  let lineStart = 0;
+  while (lineStart <= text.length) {
+    let lineEnd = text.indexOf('\n', lineStart);
+    if (lineEnd < 0) lineEnd = text.length;
+    let at = lineStart;
+    while (at < lineEnd && (text.charCodeAt(at) === 32 || text.charCodeAt(at) === 9)) at++;
+    const indent = at - lineStart;
+    const blank = at >= lineEnd || text.charCodeAt(at) === 13;
+    if (blockScalarIndent !== undefined && (blank || indent > blockScalarIndent)) {
+      lineStart = lineEnd + 1;
+      continue;
+    }
+    blockScalarIndent = undefined;
+    if (!blank && text.charCodeAt(at) !== 35) {
+      while (indents.length > 0 && (indents[indents.length - 1] as number) > indent) indents.pop();
+      if (indents.length === 0 || (indents[indents.length - 1] as number) < indent) indents.push(indent);
+      let indicators = 0;
+      // `- - - x`, `? - x`, `- : x`: each indicator followed by a blank opens one more node on this line.
+      while (at + 1 < lineEnd && (text[at] === '-' || text[at] === '?' || text[at] === ':') && (text.charCodeAt(at + 1) === 32 || text.charCodeAt(at + 1) === 9)) {
+        if (indents.length + ++indicators + brackets > limit) return at;
+        at += 2;
+        while (at < lineEnd && (text.charCodeAt(at) === 32 || text.charCodeAt(at) === 9)) at++;
+      }
+      if (indents.length + indicators + brackets > limit) return at;
+      let last = -1; // the line's last character outside quotes and comments
+      for (let i = at; i < lineEnd; i++) {
+        const ch = text.charCodeAt(i);
+        if (ch === 34 || ch === 39) {
+          // A quoted scalar: its brackets are text. Unclosed on this line: the rest of the line is text too.
+          let close = i + 1;
+          while (close < lineEnd && (text.charCodeAt(close) !== ch || (ch === 34 && text.charCodeAt(close - 1) === 92))) close++;
+          i = close;
+          last = close;
+        } else if (ch === 35 && (i === at || text.charCodeAt(i - 1) === 32 || text.charCodeAt(i - 1) === 9)) {
+          break;
+        } else if (ch === 91 || ch === 123) {
+          if (indents.length + indicators + ++brackets > limit) return i;
+          last = i;
+        } else if ((ch === 93 || ch === 125) && brackets > 0) {
+          brackets--;
+          last = i;
+        } else if (ch !== 32 && ch !== 9 && ch !== 13) last = i;
+      }
+      // `key: |`, `- >-`, `run: |2`: the lines after are the scalar's text.
+      if (last >= 0 && /(?:^|[\s:-])[|>][-+0-9]*$/.test(text.slice(at, last + 1))) blockScalarIndent = indent;
+    }
+    lineStart = lineEnd + 1;
+  }
+  return undefined;
+}

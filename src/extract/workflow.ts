@@ -7,11 +7,11 @@ import type { SendVia, AppTokenFacts, Injection, PayloadRead, PermissionsFacts, 
 import type { JsonValue } from '../expressions/evaluate.js';
 import { forEachChain, literalKeys, parseExpression } from '../expressions/parse.js';
 import { findClose, findExpressions, singleExpression } from '../expressions/template.js';
-import { capProblems, firstBracketDeeperThan, isStackOverflow, MAX_NESTING_DEPTH, MAX_PROBLEMS_PER_FILE, nodeDeeperThan } from './limits.js';
+import { capProblems, firstBracketDeeperThan, isStackOverflow, MAX_NESTING_DEPTH, MAX_PARSED_DEPTH, MAX_PROBLEMS_PER_FILE, nodeDeeperThan, textNestingBeyond } from './limits.js';
 import { expandMatrix, MAX_MATRIX_JOBS } from '../resolve/matrix.js';
 import { baseShellEnv, githubContext, layerEnv, resolveText, type DeclaredValues, type Scope } from '../resolve/resolver.js';
 import { resolveAliases } from '../yaml/aliases.js';
-import { SourceFile } from '../yaml/source.js';
+import { PlainTextFile, SourceFile } from '../yaml/source.js';
 import { recordingRequests, type RepositoryFiles } from './repository-files.js';
 import type { JobSource, StepSource } from './step-outputs.js';
 import { eventTypesOfCondition, payloadReadsIn } from './payload-reads.js';
@@ -106,6 +106,14 @@ function extractFacts(file: WorkflowInputFile, options: ExtractOptions): Workflo
   }
   if (file.text.trim() === '') {
     facts.syntaxErrors.push({ message: 'the file is empty, so it defines no workflow', position: start });
+    return facts;
+  }
+
+  // Past what a parser reads the same on every thread and run, the text alone decides (both paths alike).
+  if (textNestingBeyond(file.text, MAX_PARSED_DEPTH) !== undefined) {
+    // The same place as when a parser overflows (below): the first bracket too deep, else the first line.
+    const deep = firstBracketDeeperThan(file.text, MAX_NESTING_DEPTH) ?? textNestingBeyond(file.text, MAX_NESTING_DEPTH) ?? 0;
+    facts.syntaxErrors.push({ message: TOO_DEEP_YAML, position: new PlainTextFile(file.text).positionOfOffsets(deep, deep + 1) });
     return facts;
   }
 

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { parseDocument } from 'yaml';
+import { MAX_PARSED_DEPTH, textNestingBeyond } from '../../src/extract/limits.js';
+import { extractWorkflow } from '../../src/extract/workflow.js';
+
+const file = (text: string) => ({ repo: 'acme/app', path: '.github/workflows/x.yml', text });
+
+describe('nesting judged from the text, before any parser recurses', () => {
+  it('bounds block indentation, inline indicators and flow brackets, skipping block scalars, quotes and comments', () => {
+    expect(textNestingBeyond('a:\n  b:\n    c: 1\n', 2)).toBe(12); // `c` opens the third level
+    expect(textNestingBeyond('a:\n  b:\n    c: 1\n', 3)).toBeUndefined();
+    expect(textNestingBeyond('- - - x\n', 2)).toBe(2); // the second dash: one level for the line, one per dash
+    expect(textNestingBeyond('a: [[[1]]]\n', 3)).toBe(5);
+    expect(textNestingBeyond(`run: |\n${Array.from({ length: 50 }, (_, i) => `${' '.repeat(i + 2)}x`).join('\n')}\nb: 1\n`, 5)).toBeUndefined();
+    expect(textNestingBeyond(`a: '${'['.repeat(100)}'\nb: "${'{'.repeat(100)}" # ${'['.repeat(100)}\n`, 5)).toBeUndefined();
+  });
+
+  it('gives the same verdict and place whether or not the YAML parser would run out of stack here', () => {
+    const deep = `on: push\njobs:\n  a:\n    steps:\n      ${'- '.repeat(2_000)}x\n`;
+    // Four levels open at the line (on, jobs, a, steps): the 61st dash, at column 7 + 60 * 2, is the 65th level.
+    const cold = extractWorkflow(file(deep));
+    // Warm the parser's JIT with deep lists: warmed, `yaml` parses depths that overflow it cold.
+    for (let i = 0; i < 50; i++) parseDocument(`${'- '.repeat(MAX_PARSED_DEPTH)}x\n`);
+    expect(extractWorkflow(file(deep))).toEqual(cold);
+    expect(extractWorkflow(file(deep), { fullParse: true })).toEqual(cold);
+    expect(cold.syntaxErrors).toEqual([
+      { message: 'the file nests YAML more than 64 levels deep, beyond what dispatch-lint reads, so it was not checked', position: { line: 5, column: 127, endLine: 5, endColumn: 128 } },
+    ]);
+  });
+});
