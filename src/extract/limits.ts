@@ -89,6 +89,9 @@ export const MAX_PARSED_DEPTH = 200;
  * (`run: |`), quoted text on a line, comments. Elsewhere it may overcount (a multi-line quoted scalar), never
  * undercount.
  */
+/** A line that opens a block scalar ends in one of these (`|`, `>-`, `|2+`). */
+const BLOCK_SCALAR_END = /[|>+\-0-9]/;
+
 export function textNestingBeyond(text: string, limit: number): number | undefined {
   const indents: number[] = [];
   let brackets = 0;
@@ -137,7 +140,7 @@ export function textNestingBeyond(text: string, limit: number): number | undefin
         } else if (ch !== 32 && ch !== 9 && ch !== 13) last = i;
       }
       // `key: |`, `- >-`, `run: |2`: the lines after are the scalar's text.
-      if (last >= 0 && /(?:^|[\s:-])[|>][-+0-9]*$/.test(text.slice(at, last + 1))) blockScalarIndent = indent;
+      if (last >= 0 && BLOCK_SCALAR_END.test(text[last] as string) && /(?:^|[\s:-])[|>][-+0-9]{0,3}$/.test(text.slice(Math.max(at, last - 4), last + 1))) blockScalarIndent = indent;
     }
     lineStart = lineEnd + 1;
   }
