@@ -41,6 +41,8 @@ export function quietFileFacts(facts: WorkflowFacts, text: string): WorkflowFact
   const on = Object.hasOwn(root, 'on') ? root.on : root.true;
   const onKey = TOP_LEVEL_ON.exec(text);
   if (on === undefined || !onKey) return undefined;
+  // `on: >-` (a block scalar naming the trigger): the full parse places the trigger at the scalar, not the word.
+  if (/^[ \t]*[|>]/.test(text.slice(onKey.index + onKey[0].length, onKey.index + onKey[0].length + 80))) return undefined;
   const triggers = triggerNames(on);
   if (!triggers || triggers.some(mayBeTypedOtherwise) || (typeof root.name === 'string' && mayBeTypedOtherwise(root.name))) return undefined;
   const manual = typeof on === 'object' && on !== null && !Array.isArray(on) ? (on as Record<string, unknown>).workflow_dispatch : undefined;

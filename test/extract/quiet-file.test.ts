@@ -57,6 +57,8 @@ describe('quiet files', () => {
     same('on: 1e309\njobs: {}\n');
     same('on: {? [push] : x}\njobs: {}\n');
     same('on:\n  ? [push]\n  : x\njobs: {}\n');
+    same('true: >-\n  workflow_dispatch\n');
+    same('on: |\n  push\njobs: {}\n');
     same('x: &x {a: 1}\ny:\n  <<: *x\non: push\njobs: {}\n');
     same('on: [push, 1e309]\njobs: {}\n');
     same('on:\n  1e309:\njobs: {}\n');
