@@ -1,0 +1,573 @@
+/**
+ * A fast reader for the YAML most workflow files are written in: block mappings and sequences, one-line plain
+ * and quoted scalars, `|` / `>` block scalars, one-line flow lists and mappings of scalars, comments. It builds
+ * the same nodes `yaml`'s parseDocument builds (its own YAMLMap, YAMLSeq, Pair and Scalar classes, with the same
+ * values, styles and ranges), about five times faster, because it knows nothing of the rest of YAML.
+ *
+ * Anything else (anchors and aliases, tags, multi-line plain or quoted scalars, explicit keys, tabs, CR line
+ * ends, documents markers, duplicate keys, anything `yaml` might report as an error) makes it give up, and the
+ * caller parses the file with `yaml`, which stays the reference: test/yaml/common-yaml.test.ts requires both to
+ * build identical trees on every fixture, corpus file and fuzz mutation the reader accepts.
+ */
+import { LineCounter, Pair, Scalar, YAMLMap, YAMLSeq, type Node } from 'yaml';
+
+/** Thrown (without a stack: it is not an Error) where the text leaves the subset this reader knows. */
+const OUTSIDE_SUBSET = Symbol('outside the common YAML subset');
+
+function giveUp(): never {
+  throw OUTSIDE_SUBSET;
+}
+
+const SPACE = 32;
+const HASH = 35;
+const DASH = 45;
+const COLON = 58;
+
+/**
+ * The root mapping of `text`, with `lineCounter` filled as `yaml` fills it, or undefined where the text is not in
+ * the subset (then `lineCounter` is untouched, so the caller can hand it to `yaml`).
+ */
+export function parseCommonYaml(text: string, lineCounter: LineCounter): YAMLMap | undefined {
+  if (text.includes('\r') || text.charCodeAt(0) === 0xfeff) return undefined;
+  let root: YAMLMap;
+  const reader = new CommonYamlReader(text);
+  try {
+    root = reader.document();
+  } catch (error) {
+    if (error === OUTSIDE_SUBSET) return undefined;
+    throw error;
+  }
+  lineCounter.addNewLine(0);
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) lineCounter.addNewLine(at + 1);
+  return root;
+}
+
+/** A node with the offset where it ends, trailing comment and line break included (yaml's `range[2]`). */
+interface Parsed {
+  node: Node;
+  /** The first line after the node. */
+  next: number;
+  end: number;
+}
+
+class CommonYamlReader {
+  private readonly starts: number[] = [];
+  /** Offset of each line's `\n`, or the text's length for a last line without one. */
+  private readonly ends: number[] = [];
+  private readonly indents: number[] = [];
+  private readonly lines: number;
+
+  constructor(private readonly text: string) {
+    let start = 0;
+    while (start <= text.length) {
+      let newline = text.indexOf('\n', start);
+      if (newline < 0) newline = text.length;
+      let indent = 0;
+      while (text.charCodeAt(start + indent) === SPACE) indent++;
+      this.starts.push(start);
+      this.ends.push(newline);
+      this.indents.push(indent);
+      if (newline === text.length) break;
+      start = newline + 1;
+    }
+    this.lines = this.starts.length;
+  }
+
+  document(): YAMLMap {
+    const first = this.nextContent(0);
+    if (first >= this.lines || this.indents[first] !== 0) giveUp();
+    const parsed = this.blockMap(first, 0);
+    if (this.nextContent(parsed.next) < this.lines) giveUp();
+    return parsed.node as YAMLMap;
+  }
+
+  // ---- lines
+
+  /** Only spaces (or nothing) on the line. */
+  private isBlank(line: number): boolean {
+    return this.starts[line]! + this.indents[line]! === this.ends[line];
+  }
+
+  /**
+   * The first line from `line` on that holds content: blank lines and comment lines are skipped. A tab before a
+   * line's content, or a document marker or directive, is outside the subset.
+   */
+  private nextContent(line: number): number {
+    for (; line < this.lines; line++) {
+      const first = this.starts[line]! + this.indents[line]!;
+      const ch = this.text.charCodeAt(first);
+      if (ch === 9) giveUp();
+      if (first === this.ends[line] || ch === HASH) continue;
+      if (this.indents[line] === 0 && (ch === DASH || ch === 46 || ch === 37)) {
+        const head = this.text.slice(first, first + 4);
+        if (ch === 37 || /^(?:---|\.\.\.)(?:\s|$)/.test(head)) giveUp();
+      }
+      // A tab anywhere in a line of structure may be indentation or separation `yaml` reads its own way.
+      if (this.text.slice(first, this.ends[line]).includes('\t')) giveUp();
+      return line;
+    }
+    return line;
+  }
+
+  private afterLine(line: number): number {
+    return Math.min(this.ends[line]! + 1, this.text.length);
+  }
+
+  // ---- block collections
+
+  /** The block node starting at the content line `line` (a value on the lines under its key or `-`). */
+  private blockNode(line: number): Parsed {
+    const at = this.starts[line]! + this.indents[line]!;
+    if (this.isSeqItem(at)) return this.blockSeq(line, this.indents[line]!);
+    if (this.keyColon(at, this.ends[line]!) !== undefined) return this.blockMap(line, this.indents[line]!);
+    return giveUp();
+  }
+
+  private isSeqItem(at: number): boolean {
+    if (this.text.charCodeAt(at) !== DASH) return false;
+    const after = this.text.charCodeAt(at + 1);
+    return after === SPACE || at + 1 >= this.text.length || after === 10;
+  }
+
+  /**
+   * A block mapping whose first key starts at column `column` of `line` (after a `- ` when the mapping is a list
+   * item); its other keys start lines indented exactly `column`.
+   */
+  private blockMap(line: number, column: number): Parsed {
+    const map = new YAMLMap();
+    const keys = new Set<unknown>();
+    const start = this.starts[line]! + column;
+    let end = start;
+    let current = line;
+    let afterLast = line;
+    for (let first = true; ; first = false) {
+      if (!first) {
+        current = this.nextContent(current);
+        if (current >= this.lines || this.indents[current]! < column) break;
+        if (this.indents[current]! > column) giveUp();
+      }
+      const keyAt = this.starts[current]! + column;
+      const entry = this.mapEntry(current, keyAt, column);
+      const keyValue = (entry.key as Scalar).value;
+      if (keys.has(keyValue)) giveUp();
+      keys.add(keyValue);
+      map.items.push(new Pair(entry.key, entry.value.node));
+      end = entry.value.end;
+      current = entry.value.next;
+      afterLast = current;
+    }
+    const trailing = this.trailingEnd(afterLast, current, column, end);
+    map.range = [start, end, trailing];
+    return { node: map, next: afterLast, end: trailing };
+  }
+
+  private mapEntry(line: number, keyAt: number, column: number): { key: Scalar; value: Parsed } {
+    const lineEnd = this.ends[line]!;
+    const colon = this.keyColon(keyAt, lineEnd);
+    if (colon === undefined) giveUp();
+    const key = this.keyScalar(keyAt, colon, lineEnd);
+    let at = colon + 1;
+    while (this.text.charCodeAt(at) === SPACE) at++;
+    if (at >= lineEnd || this.text.charCodeAt(at) === HASH) {
+      const below = this.nextContent(line + 1);
+      if (below < this.lines && (this.indents[below]! > column || (this.indents[below] === column && this.isSeqItem(this.starts[below]! + column)))) {
+        return { key, value: this.blockNode(below) };
+      }
+      if (at < lineEnd) giveUp(); // `key: # comment` with nothing under it: yaml's empty-value range is not modelled
+      // Comment lines after an empty value belong to it in yaml (to the next token); at the top level it ends
+      // them differently, which is not modelled.
+      let end = at;
+      if (this.hasComment(line + 1, below)) end = column === 0 ? giveUp() : this.tokenOffset(below);
+      const node = emptyScalar(at);
+      (node.range as [number, number, number])[2] = end;
+      return { key, value: { node, next: line + 1, end } };
+    }
+    return { key, value: this.inlineValue(line, at, column) };
+  }
+
+  /** The `:` ending the implicit key that starts at `at`, or undefined when the line holds no key there. */
+  private keyColon(at: number, lineEnd: number): number | undefined {
+    const text = this.text;
+    const ch = text.charCodeAt(at);
+    if (ch === 34 || ch === 39) {
+      const close = this.quoteEnd(at, lineEnd);
+      if (close === undefined) return undefined;
+      let colon = close + 1;
+      while (text.charCodeAt(colon) === SPACE) colon++;
+      return text.charCodeAt(colon) === COLON && isSeparator(text.charCodeAt(colon + 1), colon + 1, lineEnd) ? colon : undefined;
+    }
+    if (!isKeyStart(ch)) return undefined;
+    for (let index = at + 1; index < lineEnd; index++) {
+      const c = text.charCodeAt(index);
+      if (c === COLON && isSeparator(text.charCodeAt(index + 1), index + 1, lineEnd)) return index - at > 1000 ? giveUp() : index;
+      if (c === HASH && text.charCodeAt(index - 1) === SPACE) return undefined;
+    }
+    return undefined;
+  }
+
+  private keyScalar(at: number, colon: number, lineEnd: number): Scalar {
+    const ch = this.text.charCodeAt(at);
+    if (ch === 34 || ch === 39) return this.quoted(at, lineEnd).scalar;
+    let stop = colon;
+    while (this.text.charCodeAt(stop - 1) === SPACE) stop--;
+    return plainScalar(this.text.slice(at, stop), at, stop, stop);
+  }
+
+  /** A block sequence whose items start lines at column `column` with `- `. */
+  private blockSeq(line: number, column: number): Parsed {
+    const seq = new YAMLSeq();
+    const start = this.starts[line]! + column;
+    let end = start;
+    let current = line;
+    let afterLast = line;
+    for (let first = true; ; first = false) {
+      if (!first) {
+        current = this.nextContent(current);
+        if (current >= this.lines || this.indents[current]! < column) break;
+        if (this.indents[current]! > column) giveUp();
+        if (!this.isSeqItem(this.starts[current]! + column)) break; // the next key of a mapping the list is a value of
+      }
+      const item = this.seqItem(current, this.starts[current]! + column, column);
+      seq.items.push(item.node);
+      end = item.end;
+      current = item.next;
+      afterLast = current;
+    }
+    const trailing = this.trailingEnd(afterLast, current, column, end);
+    seq.range = [start, end, trailing];
+    return { node: seq, next: afterLast, end: trailing };
+  }
+
+  private seqItem(line: number, dash: number, column: number): Parsed {
+    const lineEnd = this.ends[line]!;
+    let at = dash + 1;
+    while (this.text.charCodeAt(at) === SPACE) at++;
+    if (at >= lineEnd || this.text.charCodeAt(at) === HASH) {
+      const below = this.nextContent(line + 1);
+      if (below < this.lines && this.indents[below]! > column) return this.blockNode(below);
+      return giveUp(); // an empty item
+    }
+    if (this.isSeqItem(at)) giveUp(); // `- - x`
+    if (this.keyColon(at, lineEnd) !== undefined) return this.blockMap(line, at - this.starts[line]!);
+    return this.inlineValue(line, at, column);
+  }
+
+  /**
+   * Where yaml ends a block collection (its `range[2]`, which becomes its parent's `range[1]` when it is the
+   * parent's last value): comment lines after its last item stay with it, up to the next token, unless every one
+   * of them is less indented than the collection (or it is at column 0): then they go to its parent.
+   */
+  private trailingEnd(from: number, to: number, column: number, end: number): number {
+    if (column === 0) return end;
+    for (let line = from; line < to; line++) {
+      if (!this.isBlank(line) && this.indents[line]! >= column) return this.tokenOffset(to);
+    }
+    return end;
+  }
+
+  private hasComment(from: number, to: number): boolean {
+    for (let line = from; line < to; line++) if (!this.isBlank(line)) return true;
+    return false;
+  }
+
+  /** The offset of the first token on `line` (after its indentation), or the end of the text. */
+  private tokenOffset(line: number): number {
+    return line < this.lines ? this.starts[line]! + this.indents[line]! : this.text.length;
+  }
+
+  // ---- values on the key's or dash's line
+
+  /** The value starting at `at` on `line`, in a collection indented `column`. */
+  private inlineValue(line: number, at: number, column: number): Parsed {
+    const text = this.text;
+    const lineEnd = this.ends[line]!;
+    const ch = text.charCodeAt(at);
+    if (ch === 124 || ch === 62) return this.blockScalar(line, at, column);
+    let node: Node;
+    let valueEnd: number;
+    if (ch === 91 || ch === 123) {
+      const flow = this.flowCollection(at, lineEnd);
+      node = flow.node;
+      valueEnd = flow.end;
+    } else if (ch === 34 || ch === 39) {
+      const quoted = this.quoted(at, lineEnd);
+      node = quoted.scalar;
+      valueEnd = quoted.end;
+    } else {
+      if (!isPlainStart(text, at, lineEnd, false)) giveUp();
+      let stop = at;
+      for (let index = at; index < lineEnd; index++) {
+        const c = text.charCodeAt(index);
+        if (c === HASH && text.charCodeAt(index - 1) === SPACE) break;
+        if (c === COLON && isSeparator(text.charCodeAt(index + 1), index + 1, lineEnd)) giveUp(); // a nested mapping
+        if (c !== SPACE) stop = index + 1;
+      }
+      node = plainScalar(text.slice(at, stop), at, stop, this.afterLine(line));
+      valueEnd = stop;
+    }
+    // After the value: spaces, then the end of the line or a comment.
+    let after = valueEnd;
+    while (text.charCodeAt(after) === SPACE) after++;
+    if (after < lineEnd && !(text.charCodeAt(after) === HASH && after > valueEnd)) giveUp();
+    // A more-indented line after it would continue a multi-line scalar (or be an error).
+    const below = this.nextContent(line + 1);
+    if (below < this.lines && this.indents[below]! > column) giveUp();
+    // yaml gives a more-indented comment under a value to the value, to an end not modelled here.
+    for (let comment = line + 1; comment < below; comment++) if (!this.isBlank(comment) && this.indents[comment]! > column) giveUp();
+    const end = this.afterLine(line);
+    (node.range as [number, number, number])[2] = end;
+    return { node, next: line + 1, end };
+  }
+
+  /** The offset of the quote closing the one-line quoted scalar opened at `at`, or undefined. */
+  private quoteEnd(at: number, lineEnd: number): number | undefined {
+    const quote = this.text.charCodeAt(at);
+    for (let index = at + 1; index < lineEnd; index++) {
+      const c = this.text.charCodeAt(index);
+      if (quote === 34 && c === 92) index++;
+      else if (c === quote) {
+        if (quote === 39 && this.text.charCodeAt(index + 1) === 39) index++;
+        else return index;
+      }
+    }
+    return undefined;
+  }
+
+  private quoted(at: number, lineEnd: number): { scalar: Scalar; end: number } {
+    const close = this.quoteEnd(at, lineEnd);
+    if (close === undefined) giveUp(); // a quoted scalar over several lines
+    const body = this.text.slice(at + 1, close);
+    const double = this.text.charCodeAt(at) === 34;
+    const scalar = new Scalar(double ? unescapeDouble(body) : body.replaceAll("''", "'"));
+    scalar.type = double ? Scalar.QUOTE_DOUBLE : Scalar.QUOTE_SINGLE;
+    scalar.range = [at, close + 1, close + 1];
+    return { scalar, end: close + 1 };
+  }
+
+  /** `[a, "b"]` or `{ a: b }` on one line, of scalars only. */
+  private flowCollection(at: number, lineEnd: number): { node: YAMLMap | YAMLSeq; end: number } {
+    const text = this.text;
+    const isMap = text.charCodeAt(at) === 123;
+    const close = isMap ? 125 : 93;
+    const collection = isMap ? new YAMLMap() : new YAMLSeq();
+    collection.flow = true;
+    const keys = new Set<unknown>();
+    let index = skipSpaces(text, at + 1);
+    if (text.charCodeAt(index) === close) {
+      collection.range = [at, index + 1, index + 1];
+      return { node: collection, end: index + 1 };
+    }
+    for (;;) {
+      const item = this.flowScalar(index, lineEnd, isMap);
+      index = skipSpaces(text, item.end);
+      if (isMap) {
+        if (text.charCodeAt(index) !== COLON || text.charCodeAt(index + 1) !== SPACE) giveUp();
+        const value = this.flowScalar(skipSpaces(text, index + 1), lineEnd, false);
+        if (keys.has(item.scalar.value)) giveUp();
+        keys.add(item.scalar.value);
+        (collection as YAMLMap).items.push(new Pair(item.scalar, value.scalar));
+        index = skipSpaces(text, value.end);
+      } else (collection as YAMLSeq).items.push(item.scalar);
+      const c = text.charCodeAt(index);
+      if (c === close) {
+        collection.range = [at, index + 1, index + 1];
+        return { node: collection, end: index + 1 };
+      }
+      if (c !== 44) giveUp();
+      index = skipSpaces(text, index + 1);
+      if (text.charCodeAt(index) === close) giveUp(); // a trailing comma
+    }
+  }
+
+  /** A scalar inside a flow collection: quoted, or plain up to `,`, `]`, `}` (or `:` after a key). */
+  private flowScalar(at: number, lineEnd: number, isKey: boolean): { scalar: Scalar; end: number } {
+    const text = this.text;
+    const ch = text.charCodeAt(at);
+    if (ch === 34 || ch === 39) {
+      const quoted = this.quoted(at, lineEnd);
+      quoted.scalar.range = [at, quoted.end, skipSpaces(text, quoted.end)];
+      return quoted;
+    }
+    if (!isPlainStart(text, at, lineEnd, true)) giveUp();
+    let stop = at;
+    let index = at;
+    for (; index < lineEnd; index++) {
+      const c = text.charCodeAt(index);
+      if (c === 44 || c === 93 || c === 125 || c === 91 || c === 123) break;
+      if (c === HASH && text.charCodeAt(index - 1) === SPACE) giveUp();
+      if (c === COLON) {
+        const next = text.charCodeAt(index + 1);
+        if (next === SPACE || next === 44 || next === 93 || next === 125 || index + 1 >= lineEnd) {
+          if (isKey && next === SPACE) break;
+          giveUp();
+        }
+      }
+      if (c !== SPACE) stop = index + 1;
+    }
+    if (index >= lineEnd) giveUp();
+    return { scalar: plainScalar(text.slice(at, stop), at, stop, index), end: stop };
+  }
+
+  // ---- block scalars
+
+  /**
+   * `|`, `|-`, `>` or `>-` at `at`, its text on the lines under it, indented more than `column`. The value is made
+   * as `yaml` makes it (resolve-block-scalar.js); the cases it treats specially (keep chomping, an indentation
+   * indicator, blank lines indented more than the text) are left to it.
+   */
+  private blockScalar(line: number, at: number, column: number): Parsed {
+    const text = this.text;
+    const header = text.slice(at, this.ends[line]);
+    if (!/^[|>]-?(?: +#.*| *)$/.test(header)) giveUp();
+    const folded = header[0] === '>';
+    const strip = header[1] === '-';
+    let first = line + 1;
+    while (first < this.lines && this.isBlank(first)) first++;
+    if (first >= this.lines || this.indents[first]! <= column) giveUp(); // an empty block scalar
+    const indent = this.indents[first]!;
+    for (let blank = line + 1; blank < first; blank++) if (this.indents[blank]! > indent) giveUp();
+    if (text.charCodeAt(this.starts[first]! + indent) === 9) giveUp();
+    let last = first;
+    let current = first + 1;
+    for (; current < this.lines; current++) {
+      if (this.isBlank(current)) {
+        if (this.indents[current]! > indent) giveUp();
+        continue;
+      }
+      if (this.indents[current]! < indent) break;
+      last = current;
+    }
+    // yaml reads a tab after too little indentation into the scalar (to report it): leave that to it.
+    if (current < this.lines && text.charCodeAt(this.starts[current]! + this.indents[current]!) === 9) giveUp();
+
+    let value = '\n'.repeat(first - line - 1);
+    if (!folded) {
+      for (let index = first; index <= last; index++) {
+        if (index > first) value += '\n';
+        if (!this.isBlank(index)) value += text.slice(this.starts[index]! + indent, this.ends[index]);
+      }
+    } else {
+      let separator = '';
+      let previousMoreIndented = false;
+      for (let index = first; index <= last; index++) {
+        const content = this.isBlank(index) ? '' : text.slice(this.starts[index]! + this.indents[index]!, this.ends[index]);
+        const lineIndent = this.indents[index]!;
+        if (lineIndent > indent || content[0] === '\t') {
+          if (separator === ' ') separator = '\n';
+          else if (!previousMoreIndented && separator === '\n') separator = '\n\n';
+          value += separator + ' '.repeat(lineIndent - indent) + content;
+          separator = '\n';
+          previousMoreIndented = true;
+        } else if (content === '') {
+          if (separator === '\n') value += '\n';
+          else separator = '\n';
+        } else {
+          value += separator + content;
+          separator = ' ';
+          previousMoreIndented = false;
+        }
+      }
+    }
+    if (!strip) value += '\n';
+    const end = this.afterLine(last);
+    const scalar = new Scalar(value);
+    scalar.type = folded ? Scalar.BLOCK_FOLDED : Scalar.BLOCK_LITERAL;
+    scalar.range = [at, end, end];
+    return { node: scalar, next: last + 1, end };
+  }
+}
+
+// ---- scalars
+
+/** A plain scalar typed as `yaml`'s core schema types it; the forms it reads in ways not worth copying give up. */
+function plainScalar(source: string, start: number, valueEnd: number, nodeEnd: number): Scalar {
+  const scalar = new Scalar(plainValue(source));
+  scalar.type = Scalar.PLAIN;
+  scalar.range = [start, valueEnd, nodeEnd];
+  return scalar;
+}
+
+function plainValue(source: string): unknown {
+  switch (source) {
+    case '':
+    case '~':
+    case 'null':
+    case 'Null':
+    case 'NULL':
+      return null;
+    case 'true':
+    case 'True':
+    case 'TRUE':
+      return true;
+    case 'false':
+    case 'False':
+    case 'FALSE':
+      return false;
+  }
+  const ch = source.charCodeAt(0);
+  if ((ch >= 48 && ch <= 57) || ch === 43 || ch === DASH || ch === 46) {
+    if (/^[0-9]+$/.test(source)) return parseInt(source, 10);
+    if (/^[0-9]+\.[0-9]*$/.test(source)) return parseFloat(source);
+    // Signs, exponents, .inf, .nan, 0o and 0x: numbers to the core schema, left to yaml.
+    if (/^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$|^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$|^0[ox]/.test(source)) giveUp();
+  }
+  return source;
+}
+
+function emptyScalar(at: number): Scalar {
+  const scalar = new Scalar(null);
+  scalar.type = Scalar.PLAIN;
+  scalar.range = [at, at, at];
+  return scalar;
+}
+
+const ESCAPES: Record<string, string> = { n: '\n', t: '\t', '\\': '\\', '"': '"', '/': '/', '0': '\0', r: '\r', ' ': ' ', e: '\x1b', a: '\x07', b: '\b', f: '\f', v: '\v' };
+
+function unescapeDouble(body: string): string {
+  if (!body.includes('\\')) return body;
+  let value = '';
+  for (let index = 0; index < body.length; index++) {
+    const ch = body[index]!;
+    if (ch !== '\\') {
+      value += ch;
+      continue;
+    }
+    const code = body[++index] ?? giveUp();
+    const simple = ESCAPES[code];
+    if (simple !== undefined) value += simple;
+    else if (code === 'x' || code === 'u') {
+      const length = code === 'x' ? 2 : 4;
+      const hex = body.slice(index + 1, index + 1 + length);
+      if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length !== length) giveUp();
+      value += String.fromCharCode(parseInt(hex, 16));
+      index += length;
+    } else giveUp();
+  }
+  return value;
+}
+
+/** Where a plain key may start: a word character (keys like `on`, `runs-on`, `2`, `_x`). */
+function isKeyStart(ch: number): boolean {
+  return (ch >= 48 && ch <= 57) || (ch >= 65 && ch <= 90) || (ch >= 97 && ch <= 122) || ch === 95;
+}
+
+/** Plain scalars may not start with an indicator; `-`, `?` and `:` only when a non-space follows. */
+function isPlainStart(text: string, at: number, lineEnd: number, inFlow: boolean): boolean {
+  const ch = text.charCodeAt(at);
+  if (ch === DASH || ch === 63 || ch === COLON) {
+    const next = text.charCodeAt(at + 1);
+    return at + 1 < lineEnd && next !== SPACE && !(inFlow && (next === 44 || next === 91 || next === 93 || next === 123 || next === 125));
+  }
+  // , [ ] { } # & * ! | > ' " % @ `
+  return !(ch === 44 || ch === 91 || ch === 93 || ch === 123 || ch === 125 || ch === HASH || ch === 38 || ch === 42 || ch === 33 || ch === 124 || ch === 62 || ch === 39 || ch === 34 || ch === 37 || ch === 64 || ch === 96);
+}
+
+/** After a `:`, what makes it a key's indicator: a space or the end of the line. */
+function isSeparator(ch: number, at: number, lineEnd: number): boolean {
+  return at >= lineEnd || ch === SPACE;
+}
+
+function skipSpaces(text: string, at: number): number {
+  while (text.charCodeAt(at) === SPACE) at++;
+  return at;
+}
