@@ -2,12 +2,13 @@
  * One lint run: sources → extraction (once per file) → index → rules → sorted findings. Nothing here
  * prints; the CLI and formatters decide what to show.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, type Stats } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { RULES } from '../rules/index.js';
 import { defaultConfig, findConfigFile, ignoreMatcher, loadConfig, type Config } from './config/config.js';
 import { extractInParallel } from './extract/parallel.js';
-import { FactsCache } from './extract/facts-cache.js';
+import { FactsCache, type FileStat } from './extract/facts-cache.js';
+import { gitBlobOid } from './sources/github/blob-cache.js';
 import { repositoryFiles, type RepositoryFileSources } from './extract/repository-files.js';
 import type { WorkflowInputFile } from './extract/workflow.js';
 import { compareStrings, DispatchIndex, type ScannedRepository } from './graph/index.js';
@@ -121,7 +122,12 @@ export async function lint(options: LintOptions): Promise<LintResult> {
         }
       } else {
         // Read when extracted, and dropped after: the lint holds facts, not the org's YAML.
-        files.push({ repo: repository.name, path, text: '', readFrom: absolute, sizeOnDisk: sizeOf(absolute) });
+        const file: WorkflowInputFile = { repo: repository.name, path, text: '', readFrom: absolute, sizeOnDisk: undefined };
+        const takenAt = Date.now();
+        const stat = statOf(absolute);
+        file.sizeOnDisk = stat?.size;
+        if (stat) statsTaken.set(file, { stat, takenAt });
+        files.push(file);
       }
     }
     for (const [path, reason] of repository.rejected) {
@@ -235,15 +241,24 @@ async function extractWorkflows(files: WorkflowInputFile[], config: Config, work
   files.forEach((file, index) => {
     let key: string;
     if (file.readFrom !== undefined) {
-      // Read to be hashed, then let go: a file the cache does not know is read again where it is extracted.
-      let text: string;
-      try {
-        text = readFileSync(file.readFrom, 'utf8');
-      } catch (error) {
-        unreadable.set(index, (error as NodeJS.ErrnoException).code ?? String(error));
-        return;
+      // Judged by its metadata when that is as it was when last hashed; else read to be hashed, then let go: a file
+      // the cache does not know is read again where it is extracted.
+      const taken = statsTaken.get(file);
+      const stat = taken?.stat;
+      const known = stat && cache.oidByStat(file.readFrom, stat);
+      if (known !== undefined) key = cache.keyOf(file, known);
+      else {
+        let text: string;
+        try {
+          text = readFileSync(file.readFrom, 'utf8');
+        } catch (error) {
+          unreadable.set(index, (error as NodeJS.ErrnoException).code ?? String(error));
+          return;
+        }
+        const oid = gitBlobOid(text);
+        if (taken) cache.noteStat(file.readFrom, taken.stat, taken.takenAt, oid);
+        key = cache.keyOf(file, oid);
       }
-      key = cache.keyOf({ ...file, text });
     } else key = cache.keyOf(file);
     facts[index] = cache.get(key, reader);
     if (!facts[index]) missing.push(index);
@@ -270,9 +285,12 @@ function unreadableMessage(path: string, code: string): string {
   return `${path}: cannot be read (${code})`;
 }
 
-function sizeOf(path: string): number | undefined {
+/** Local workflow files' metadata as discovery took it (and when), for the facts cache to judge them by. */
+const statsTaken = new WeakMap<WorkflowInputFile, { stat: FileStat; takenAt: number }>();
+
+function statOf(path: string): Stats | undefined {
   try {
-    return statSync(path).size;
+    return statSync(path);
   } catch {
     return undefined; // Reading it will say why.
   }

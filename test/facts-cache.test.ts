@@ -1,5 +1,5 @@
 /** The facts cache: the same report with it and without, and an entry trusted only while what it was read from is unchanged. */
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -66,10 +66,34 @@ describe('facts cache', () => {
       const run = await lintWith([path], cacheDir);
       expect(run.json).toBe(plain.json);
       expect(run.cache).toEqual({ hits: 0, misses: cold.cache?.misses });
-      // Rewritten whole: the next lint takes everything from it.
-      expect(readFileSync(store as string, 'utf8')).toBe(good);
+      // Rewritten whole (the facts exactly; the files' metadata carries the time it was taken): the next lint takes
+      // everything from it.
+      const rewritten = JSON.parse(readFileSync(store as string, 'utf8')) as typeof stored;
+      expect(rewritten.format).toBe(stored.format);
+      expect(rewritten.body).toBe(stored.body);
       expect((await lintWith([path], cacheDir)).cache).toEqual({ hits: cold.cache?.misses, misses: 0 });
     }
+  });
+
+  it('extracts a file again when its content changes but its size and mtime stay (the metadata trap)', async () => {
+    const root = temporary('dispatch-lint-trap-');
+    const dir = join(root, 'repo', '.github', 'workflows');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, 'a.yml');
+    const text = (type: string) => `on:\n  repository_dispatch:\n    types: [${type}]\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n`;
+    writeFileSync(file, text('aaaa'));
+    // Older than the racy window, so the second lint may judge it by its metadata alone.
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(file, old, old);
+    const cacheDir = temporary('dispatch-lint-cache-');
+    await lintWith([join(root, 'repo')], cacheDir);
+    expect((await lintWith([join(root, 'repo')], cacheDir)).cache).toEqual({ hits: 1, misses: 0 });
+    // Same size, same mtime, other content: the ctime (which no one can set back) gives it away.
+    writeFileSync(file, text('bbbb'));
+    utimesSync(file, old, old);
+    const after = await lintWith([join(root, 'repo')], cacheDir);
+    expect(after.cache).toEqual({ hits: 0, misses: 1 });
+    expect(after.json).toBe((await lintWith([join(root, 'repo')], undefined)).json);
   });
 
   it('extracts a file again when its content, a file it loads, or the config values change', async () => {

@@ -22,7 +22,24 @@ import type { RepositoryFiles } from './repository-files.js';
 import type { WorkflowInputFile } from './workflow.js';
 
 /** Bump when the file's layout changes. The tool's version is part of every key besides. */
-const FORMAT = 'dispatch-lint facts cache 1';
+const FORMAT = 'dispatch-lint facts cache 2';
+
+/**
+ * A local file's metadata when it was last hashed, and the blob id it hashed to, so an unchanged file is judged by
+ * `stat` alone (as ESLint's metadata cache, and git's index). Size, mtime, ctime and inode must all match, and a
+ * file modified within RACY_MS of the moment its metadata was taken is never judged so (git's "racily clean"
+ * rule): an edit in the same clock tick as the read, keeping size and mtime, would otherwise go unseen. Any
+ * mismatch falls back to reading and hashing the content. A tool that rewrites a file and then restores its
+ * mtime still changes its ctime, which is compared too.
+ */
+export interface FileStat {
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  ino: number;
+}
+type StatEntry = [size: number, mtimeMs: number, ctimeMs: number, ino: number, takenAt: number, oid: string];
+const RACY_MS = 2000;
 
 /** A file extraction read besides the workflow: its blob id, or null when it was absent or unreadable. */
 export type FileRead = [repo: string, path: string, oid: string | null];
@@ -37,6 +54,9 @@ interface Stored {
   format: string;
   checksum: string;
   body: string;
+  /** Local files' metadata (path → StatEntry), with its own checksum. */
+  stats?: string;
+  statsChecksum?: string;
 }
 
 export class FactsCache {
@@ -48,13 +68,17 @@ export class FactsCache {
   hits = 0;
   misses = 0;
   private readonly loadedIntact: boolean;
+  private readonly oldStats = new Map<string, StatEntry>();
+  private readonly keptStats = new Map<string, StatEntry>();
+  private statsChanged = false;
 
   /** `scope` names what is linted (sorted repository names): one store per scope. */
   constructor(dir: string, version: string, settings: unknown, scope: string) {
     this.file = join(dir, 'facts', `${sha256(scope).slice(0, 24)}.json`);
     this.settingsKey = sha256(JSON.stringify([version, settings]));
-    const stored = readStore(this.file);
+    const { entries: stored, stats } = readStore(this.file);
     for (const [key, entry] of stored) this.old.set(key, entry);
+    for (const [path, stat] of stats) this.oldStats.set(path, stat);
     this.loadedIntact = stored.length > 0 && this.old.size === stored.length;
   }
 
@@ -80,6 +104,23 @@ export class FactsCache {
     return JSON.parse(entry.facts) as WorkflowFacts;
   }
 
+  /** The blob id of the local file at `path`, when its metadata says it is as it was when last hashed. */
+  oidByStat(path: string, stat: FileStat): string | undefined {
+    const known = this.oldStats.get(path);
+    if (!known) return undefined;
+    const [size, mtimeMs, ctimeMs, ino, takenAt, oid] = known;
+    if (size !== stat.size || mtimeMs !== stat.mtimeMs || ctimeMs !== stat.ctimeMs || ino !== stat.ino) return undefined;
+    if (Math.max(mtimeMs, ctimeMs) + RACY_MS > takenAt) return undefined;
+    this.keptStats.set(path, known);
+    return oid;
+  }
+
+  /** Notes a local file's metadata (taken before its text was read at `takenAt`) and the blob id of that text. */
+  noteStat(path: string, stat: FileStat, takenAt: number, oid: string): void {
+    this.keptStats.set(path, [stat.size, stat.mtimeMs, stat.ctimeMs, stat.ino, takenAt, oid]);
+    this.statsChanged = true;
+  }
+
   set(key: string, facts: WorkflowFacts, reads: FileRead[]): void {
     this.kept.set(key, { facts: JSON.stringify(facts), reads });
   }
@@ -87,9 +128,10 @@ export class FactsCache {
   /** Writes what this lint used (entries of files no longer linted are dropped). A failure to write is not the lint's. */
   save(): void {
     // Nothing new and nothing dropped: the store on disk already says exactly this.
-    if (this.misses === 0 && this.kept.size === this.old.size && this.loadedIntact) return;
+    if (this.misses === 0 && this.kept.size === this.old.size && this.loadedIntact && !this.statsChanged && this.keptStats.size === this.oldStats.size) return;
     const body = JSON.stringify([...this.kept]);
-    const stored: Stored = { format: FORMAT, checksum: sha256(body), body };
+    const stats = JSON.stringify([...this.keptStats]);
+    const stored: Stored = { format: FORMAT, checksum: sha256(body), body, stats, statsChecksum: sha256(stats) };
     try {
       mkdirSync(join(this.file, '..'), { recursive: true });
       // Written aside and renamed, so a reader never sees half a file.
@@ -102,16 +144,31 @@ export class FactsCache {
   }
 }
 
-function readStore(file: string): [string, Entry][] {
+function readStore(file: string): { entries: [string, Entry][]; stats: [string, StatEntry][] } {
+  const none = { entries: [], stats: [] };
   try {
     const stored = JSON.parse(readFileSync(file, 'utf8')) as Partial<Stored>;
-    if (stored.format !== FORMAT || typeof stored.body !== 'string' || stored.checksum !== sha256(stored.body)) return [];
+    if (stored.format !== FORMAT || typeof stored.body !== 'string' || stored.checksum !== sha256(stored.body)) return none;
     const entries = JSON.parse(stored.body) as unknown;
-    if (!Array.isArray(entries)) return [];
-    return (entries as unknown[]).filter((entry): entry is [string, Entry] => Array.isArray(entry) && typeof entry[0] === 'string' && typeof (entry[1] as Entry)?.facts === 'string' && Array.isArray((entry[1] as Entry).reads));
+    if (!Array.isArray(entries)) return none;
+    return {
+      entries: (entries as unknown[]).filter((entry): entry is [string, Entry] => Array.isArray(entry) && typeof entry[0] === 'string' && typeof (entry[1] as Entry)?.facts === 'string' && Array.isArray((entry[1] as Entry).reads)),
+      stats: readStats(stored),
+    };
   } catch {
-    return []; // Absent, unreadable or not JSON: start afresh.
+    return none; // Absent, unreadable or not JSON: start afresh.
   }
+}
+
+/** The metadata part: dropped whole when its checksum fails, entry by entry when an entry is malformed. */
+function readStats(stored: Partial<Stored>): [string, StatEntry][] {
+  if (typeof stored.stats !== 'string' || stored.statsChecksum !== sha256(stored.stats)) return [];
+  const stats = JSON.parse(stored.stats) as unknown;
+  if (!Array.isArray(stats)) return [];
+  return (stats as unknown[]).filter(
+    (entry): entry is [string, StatEntry] =>
+      Array.isArray(entry) && typeof entry[0] === 'string' && Array.isArray(entry[1]) && entry[1].length === 6 && entry[1].slice(0, 5).every((n: unknown) => typeof n === 'number') && typeof entry[1][5] === 'string' && /^[0-9a-f]{40}$/.test(entry[1][5]),
+  );
 }
 
 function sha256(text: string): string {
