@@ -274,6 +274,7 @@ export function quadraticShapes(bytes = 1024 * 1024) {
     'matrix.include of 80,000 entries': `${steps}    strategy:\n      matrix:\n        include: [${entries}]\n    steps:\n      - uses: peter-evans/repository-dispatch@v3\n        with:\n          token: \${{ secrets.DISPATCH_TOKEN }}\n          repository: acme/\${{ matrix.r }}\n          event-type: deploy\n`,
     'x: }}} (one line)': fill('}', 'x: ', '\n'),
     'x: }}} (many lines)': fill('x: }}}}}}}}}}}}}}}}}}}}\n'),
+    'one huge string value (1 MB scalar)': fill('a', `${steps}    steps:\n      - run: echo \"`, '\"\n'),
     'many keys (env)': `${steps}    env:\n${Array.from({ length: Math.floor(bytes / 20) }, (_, i) => `      K${i}: v${i}\n`).join('')}    steps:\n      - run: echo\n`,
   };
 }
