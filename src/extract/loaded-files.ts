@@ -8,6 +8,7 @@ import { isMap, LineCounter, parseDocument, type YAMLMap } from 'yaml';
 import { SourceFile } from '../yaml/source.js';
 import { resolveAliases } from '../yaml/aliases.js';
 import { MAX_NESTING_DEPTH, nodeDeeperThan } from './limits.js';
+import { parseCommonYaml } from '../yaml/common-yaml.js';
 import { normalisePath, type RepositoryFiles } from './repository-files.js';
 
 export interface LoadedFile {
@@ -41,7 +42,25 @@ export function usesTarget(uses: string, repo: string): UsesTarget | undefined {
 export function loadFile(files: RepositoryFiles | undefined, repo: string, path: string): LoadedFile | undefined {
   const text = files?.read(repo, path);
   if (text === undefined || text.includes('\u0000')) return undefined;
+  const key = `${repo}\u0000${path}`;
+  const known = parsedFiles.get(key);
+  if (known?.text === text) return known.loaded;
+  const loaded = parseLoaded(text, repo, path);
+  parsedFiles.set(key, { text, loaded });
+  return loaded;
+}
+
+/**
+ * Files parsed in this thread, by repository and path: an action or reusable workflow used by many workflows is
+ * parsed once. The text is kept with it, so a changed file (another run, another revision) is parsed again.
+ * Loaded files are read-only to extraction.
+ */
+const parsedFiles = new Map<string, { text: string; loaded: LoadedFile | undefined }>();
+
+function parseLoaded(text: string, repo: string, path: string): LoadedFile | undefined {
   const lineCounter = new LineCounter();
+  const common = parseCommonYaml(text, lineCounter);
+  if (common) return nodeDeeperThan(common, MAX_NESTING_DEPTH) ? undefined : { repo, path, root: common, source: new SourceFile(text, lineCounter) };
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, keepSourceTokens: false });
   if (doc.errors.length > 0 || !isMap(doc.contents)) return undefined;
   const aliases = resolveAliases(doc);

@@ -34,7 +34,8 @@ export function parseCommonYaml(text: string, lineCounter: LineCounter): YAMLMap
   try {
     root = reader.document();
   } catch (error) {
-    if (error === OUTSIDE_SUBSET) return undefined;
+    // A stack overflow (nesting deeper than any workflow) is for `yaml` and the nesting limits to report.
+    if (error === OUTSIDE_SUBSET || error instanceof RangeError) return undefined;
     throw error;
   }
   lineCounter.addNewLine(0);
