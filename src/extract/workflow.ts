@@ -111,7 +111,7 @@ function extractFacts(file: WorkflowInputFile, options: ExtractOptions): Workflo
   }
 
   // Past what a parser reads the same on every thread and run, the text alone decides (both paths alike).
-  if (textNestingBeyond(file.text, MAX_PARSED_DEPTH) !== undefined) {
+  if (textNestingBeyond(file.text, MAX_PARSED_DEPTH) !== undefined || bracketsBeyondWithLoneCr(file.text)) {
     // The same place as when a parser overflows (below): the first bracket too deep, else the first line.
     const deep = firstBracketDeeperThan(file.text, MAX_NESTING_DEPTH) ?? textNestingBeyond(file.text, MAX_NESTING_DEPTH) ?? 0;
     facts.syntaxErrors.push({ message: TOO_DEEP_YAML, position: new PlainTextFile(file.text).positionOfOffsets(deep, deep + 1) });
@@ -168,6 +168,17 @@ function extractFacts(file: WorkflowInputFile, options: ExtractOptions): Workflo
   // Only a sender's `if:` is weighed against them (dead-dispatch).
   if (facts.sends.length > 0 && Object.keys(triggers.triggerRefKinds).length > 0) facts.triggerRefKinds = triggers.triggerRefKinds;
   return facts;
+}
+
+/**
+ * A CR not followed by LF ends a line for some readers and not for others, so the text's line structure (what
+ * is a comment, a quoted string or a block scalar's text) is not known: textNestingBeyond may then miss flow
+ * brackets `yaml` does nest into. For such a file every bracket counts (found by `npm run fuzz`: a [deep-flow,
+ * mixed-eol] case that `yaml` read 1,000 levels deep, overflowing the stack in a worker thread but not in the main
+ * thread).
+ */
+function bracketsBeyondWithLoneCr(text: string): boolean {
+  return /\r(?!\n)/.test(text) && firstBracketDeeperThan(text, MAX_PARSED_DEPTH) !== undefined;
 }
 
 /**

@@ -27,4 +27,16 @@ describe('nesting judged from the text, before any parser recurses', () => {
       { message: 'the file nests YAML more than 64 levels deep, beyond what dispatch-lint reads, so it was not checked', position: { line: 5, column: 127, endLine: 5, endColumn: 128 } },
     ]);
   });
+
+  it('counts every bracket where a lone CR leaves the lines unknown (a [deep-flow, mixed-eol] fuzz case)', () => {
+    // The line starting with CR looks blank to the text bound; `yaml` reads its 300 flow levels, where it may run
+    // out of stack (in a worker thread) or not (here), and report the file's YAML error or the overflow.
+    const deep = `on: push\njobs:\n  a:\n\r    x: ${'{a: '.repeat(300)}1${'}'.repeat(300)}\n  b: c: d\n`;
+    const facts = extractWorkflow(file(deep));
+    expect(extractWorkflow(file(deep), { fullParse: true })).toEqual(facts);
+    // The 65th bracket: `{a: ` is 4 characters, the first at column 9 of line 4.
+    expect(facts.syntaxErrors).toEqual([
+      { message: 'the file nests YAML more than 64 levels deep, beyond what dispatch-lint reads, so it was not checked', position: { line: 4, column: 9 + 64 * 4, endLine: 4, endColumn: 10 + 64 * 4 } },
+    ]);
+  });
 });
