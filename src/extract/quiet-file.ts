@@ -27,7 +27,9 @@ export function quietFileFacts(facts: WorkflowFacts, text: string): WorkflowFact
   // A CR not followed by LF ends a line for js-yaml but not for `yaml`, which reads the file as one line; js-yaml
   // merges `<<` keys silently, where the full parse reports them.
   // An explicit key (`? [push] : x`) may be a collection, which js-yaml turns into a string and `yaml` keeps.
-  if (/\r(?!\n)|<<|!!merge/.test(text) || /(?:^|[{,])[ \t]*\?(?:[ \t]|$)/m.test(text)) return undefined;
+  // A `#` right after a quote or a closing bracket is an error to `yaml` ("Comments must be separated from other
+  // tokens by white space") and plain text to js-yaml.
+  if (/\r(?!\n)|<<|!!merge|['"\]}]#/.test(text) || /(?:^|[{,])[ \t]*\?(?:[ \t]|$)/m.test(text)) return undefined;
   let document: unknown;
   try {
     document = load(text, { schema: CORE_SCHEMA, json: false });

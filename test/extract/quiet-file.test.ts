@@ -63,6 +63,9 @@ describe('quiet files', () => {
     same('on: [push, 1e309]\njobs: {}\n');
     same('on:\n  1e309:\njobs: {}\n');
     same('name: 1e309\non: push\njobs: {}\n');
+    same("on: push\nname: 'a'#b\njobs: {}\n");
+    same('on: push\nname: "a"#b\njobs: {}\n');
+    same('on: [push]#b\njobs: {}\n');
     same('on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: echo ${{ x\n');
     same(`on: push\nx: ${'['.repeat(100)}${']'.repeat(100)}\n`);
     same(`on: push\nx:\n  ${'- '.repeat(100)}y\n`);
