@@ -95,7 +95,10 @@ const BLOCK_SCALAR_END = /[|>+\-0-9]/;
 export function textNestingBeyond(text: string, limit: number): number | undefined {
   const indents: number[] = [];
   let brackets = 0;
-  let blockScalarIndent: number | undefined; // lines indented more than this are a block scalar's text
+  // A block scalar's text: the lines indented at least as its first non-blank line, which is indented more than the
+  // line that opened it (`- run: |` at 6, text at 10: a line at 8 is the step's next key, not text).
+  let blockScalarOpener: number | undefined;
+  let blockScalarIndent: number | undefined;
   let lineStart = 0;
   while (lineStart <= text.length) {
     let lineEnd = text.indexOf('\n', lineStart);
@@ -104,10 +107,14 @@ export function textNestingBeyond(text: string, limit: number): number | undefin
     while (at < lineEnd && (text.charCodeAt(at) === 32 || text.charCodeAt(at) === 9)) at++;
     const indent = at - lineStart;
     const blank = at >= lineEnd || text.charCodeAt(at) === 13;
-    if (blockScalarIndent !== undefined && (blank || indent > blockScalarIndent)) {
-      lineStart = lineEnd + 1;
-      continue;
+    if (blockScalarOpener !== undefined) {
+      if (!blank && blockScalarIndent === undefined && indent > blockScalarOpener) blockScalarIndent = indent;
+      if (blank || (blockScalarIndent !== undefined && indent >= blockScalarIndent)) {
+        lineStart = lineEnd + 1;
+        continue;
+      }
     }
+    blockScalarOpener = undefined;
     blockScalarIndent = undefined;
     if (!blank && text.charCodeAt(at) !== 35) {
       while (indents.length > 0 && (indents[indents.length - 1] as number) > indent) indents.pop();
@@ -140,7 +147,7 @@ export function textNestingBeyond(text: string, limit: number): number | undefin
         } else if (ch !== 32 && ch !== 9 && ch !== 13) last = i;
       }
       // `key: |`, `- >-`, `run: |2`: the lines after are the scalar's text.
-      if (last >= 0 && BLOCK_SCALAR_END.test(text[last] as string) && /(?:^|[\s:-])[|>][-+0-9]{0,3}$/.test(text.slice(Math.max(at, last - 4), last + 1))) blockScalarIndent = indent;
+      if (last >= 0 && BLOCK_SCALAR_END.test(text[last] as string) && /(?:^|[\s:-])[|>][-+0-9]{0,3}$/.test(text.slice(Math.max(at, last - 4), last + 1))) blockScalarOpener = indent;
     }
     lineStart = lineEnd + 1;
   }

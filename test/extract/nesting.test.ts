@@ -12,6 +12,8 @@ describe('nesting judged from the text, before any parser recurses', () => {
     expect(textNestingBeyond('- - - x\n', 2)).toBe(2); // the second dash: one level for the line, one per dash
     expect(textNestingBeyond('a: [[[1]]]\n', 3)).toBe(5);
     expect(textNestingBeyond(`run: |\n${Array.from({ length: 50 }, (_, i) => `${' '.repeat(i + 2)}x`).join('\n')}\nb: 1\n`, 5)).toBeUndefined();
+    // The text of `- run: |` is indented 10; `env:` at 8 is the step's next key, and its flow list is counted.
+    expect(textNestingBeyond(`steps:\n  - run: |\n      echo\n    env:\n      A: ${'['.repeat(10)}x\n`, 8)).toBe(51);
     expect(textNestingBeyond(`a: '${'['.repeat(100)}'\nb: "${'{'.repeat(100)}" # ${'['.repeat(100)}\n`, 5)).toBeUndefined();
   });
 
