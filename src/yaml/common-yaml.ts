@@ -131,6 +131,17 @@ class CommonYamlReader {
   }
 
   /**
+   * The next content line from `line` on that continues a block collection at `column`, or undefined where the
+   * collection ends (a less indented line, or the end). A more indented line is outside the subset.
+   */
+  private nextEntryLine(line: number, column: number): number | undefined {
+    const next = this.nextContent(line);
+    if (next >= this.lines || this.indents[next]! < column) return undefined;
+    if (this.indents[next]! > column) giveUp();
+    return next;
+  }
+
+  /**
    * A block mapping whose first key starts at column `column` of `line` (after a `- ` when the mapping is a list
    * item); its other keys start lines indented exactly `column`.
    */
@@ -143,9 +154,9 @@ class CommonYamlReader {
     let afterLast = line;
     for (let first = true; ; first = false) {
       if (!first) {
-        current = this.nextContent(current);
-        if (current >= this.lines || this.indents[current]! < column) break;
-        if (this.indents[current]! > column) giveUp();
+        const next = this.nextEntryLine(current, column);
+        if (next === undefined) break;
+        current = next;
       }
       const keyAt = this.starts[current]! + column;
       const entry = this.mapEntry(current, keyAt, column);
@@ -157,7 +168,7 @@ class CommonYamlReader {
       current = entry.value.next;
       afterLast = current;
     }
-    const trailing = this.trailingEnd(afterLast, current, column, end);
+    const trailing = this.trailingEnd(afterLast, this.nextContent(afterLast), column, end);
     map.range = [start, end, trailing];
     return { node: map, next: afterLast, end: trailing };
   }
@@ -223,10 +234,10 @@ class CommonYamlReader {
     let afterLast = line;
     for (let first = true; ; first = false) {
       if (!first) {
-        current = this.nextContent(current);
-        if (current >= this.lines || this.indents[current]! < column) break;
-        if (this.indents[current]! > column) giveUp();
-        if (!this.isSeqItem(this.starts[current]! + column)) break; // the next key of a mapping the list is a value of
+        const next = this.nextEntryLine(current, column);
+        // A line at the list's column without `- ` is the next key of the mapping the list is a value of.
+        if (next === undefined || !this.isSeqItem(this.starts[next]! + column)) break;
+        current = next;
       }
       const item = this.seqItem(current, this.starts[current]! + column, column);
       seq.items.push(item.node);
@@ -234,7 +245,7 @@ class CommonYamlReader {
       current = item.next;
       afterLast = current;
     }
-    const trailing = this.trailingEnd(afterLast, current, column, end);
+    const trailing = this.trailingEnd(afterLast, this.nextContent(afterLast), column, end);
     seq.range = [start, end, trailing];
     return { node: seq, next: afterLast, end: trailing };
   }
