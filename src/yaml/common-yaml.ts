@@ -148,29 +148,34 @@ class CommonYamlReader {
   private blockMap(line: number, column: number): Parsed {
     const map = new YAMLMap();
     const keys = new Set<unknown>();
-    const start = this.starts[line]! + column;
-    let end = start;
-    let current = line;
-    let afterLast = line;
-    for (let first = true; ; first = false) {
-      if (!first) {
-        const next = this.nextEntryLine(current, column);
-        if (next === undefined) break;
-        current = next;
-      }
-      const keyAt = this.starts[current]! + column;
-      const entry = this.mapEntry(current, keyAt, column);
-      const keyValue = (entry.key as Scalar).value;
+    return this.blockCollection(map, line, column, () => true, (current) => {
+      const entry = this.mapEntry(current, this.starts[current]! + column, column);
+      const keyValue = entry.key.value;
       if (keys.has(keyValue)) giveUp();
       keys.add(keyValue);
       map.items.push(new Pair(entry.key, entry.value.node));
-      end = entry.value.end;
-      current = entry.value.next;
-      afterLast = current;
+      return entry.value;
+    });
+  }
+
+  /**
+   * The entries of a block mapping or list at `column`, from `line` on, read by `entry` while `continues` accepts
+   * the next line at that column; then the collection's range, trailing comments as yaml ends them.
+   */
+  private blockCollection(collection: YAMLMap | YAMLSeq, line: number, column: number, continues: (line: number) => boolean, entry: (line: number) => Parsed): Parsed {
+    const start = this.starts[line]! + column;
+    let current = line;
+    for (;;) {
+      const parsed = entry(current);
+      current = parsed.next;
+      const next = this.nextEntryLine(current, column);
+      if (next === undefined || !continues(next)) {
+        const trailing = this.trailingEnd(current, this.nextContent(current), column, parsed.end);
+        collection.range = [start, parsed.end, trailing];
+        return { node: collection, next: current, end: trailing };
+      }
+      current = next;
     }
-    const trailing = this.trailingEnd(afterLast, this.nextContent(afterLast), column, end);
-    map.range = [start, end, trailing];
-    return { node: map, next: afterLast, end: trailing };
   }
 
   private mapEntry(line: number, keyAt: number, column: number): { key: Scalar; value: Parsed } {
@@ -228,26 +233,12 @@ class CommonYamlReader {
   /** A block sequence whose items start lines at column `column` with `- `. */
   private blockSeq(line: number, column: number): Parsed {
     const seq = new YAMLSeq();
-    const start = this.starts[line]! + column;
-    let end = start;
-    let current = line;
-    let afterLast = line;
-    for (let first = true; ; first = false) {
-      if (!first) {
-        const next = this.nextEntryLine(current, column);
-        // A line at the list's column without `- ` is the next key of the mapping the list is a value of.
-        if (next === undefined || !this.isSeqItem(this.starts[next]! + column)) break;
-        current = next;
-      }
+    // A line at the list's column without `- ` is the next key of the mapping the list is a value of.
+    return this.blockCollection(seq, line, column, (next) => this.isSeqItem(this.starts[next]! + column), (current) => {
       const item = this.seqItem(current, this.starts[current]! + column, column);
       seq.items.push(item.node);
-      end = item.end;
-      current = item.next;
-      afterLast = current;
-    }
-    const trailing = this.trailingEnd(afterLast, this.nextContent(afterLast), column, end);
-    seq.range = [start, end, trailing];
-    return { node: seq, next: afterLast, end: trailing };
+      return item;
+    });
   }
 
   private seqItem(line: number, dash: number, column: number): Parsed {
