@@ -106,7 +106,7 @@ describe('caps and limits inside one file', () => {
     expect(status).toBe(1);
     const syntax = report.findings.filter((finding) => finding.rule === 'workflow-syntax');
     expect(syntax).toHaveLength(11);
-    expect(syntax[10]?.message).toMatch(/^\.github\/workflows\/braces\.yml: and \d{6,} more YAML errors in this file, not listed/);
+    expect(syntax[10]?.message).toMatch(/^\.github\/workflows\/braces\.yml: and at least 990 more YAML errors in this file, not listed/);
     expect(report.repos).toHaveLength(3);
   });
 

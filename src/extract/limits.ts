@@ -18,16 +18,16 @@ export interface FileProblem {
 
 /**
  * The first MAX_PROBLEMS_PER_FILE problems, and one more, at the first one left out, that says how many were
- * left out. `omitted` counts problems the caller never built (a parser's millionth error); a list already capped
- * is returned as it is.
+ * left out. `omitted` counts problems the caller never built (a parser's millionth error), and `countIsLowerBound`
+ * says the caller stopped counting; a list already capped is returned as it is.
  */
-export function capProblems<T extends FileProblem>(problems: T[], what: string, omitted = 0): T[] {
+export function capProblems<T extends FileProblem>(problems: T[], what: string, omitted = 0, countIsLowerBound = false): T[] {
   const total = problems.length + omitted;
   if (total <= MAX_PROBLEMS_PER_FILE || summarised.has(problems)) return problems;
   const kept = problems.slice(0, MAX_PROBLEMS_PER_FILE);
   // At the first one left out, so the line sorts after the ones listed.
   const firstLeftOut = (problems[MAX_PROBLEMS_PER_FILE] ?? problems[problems.length - 1]) as T;
-  kept.push({ ...firstLeftOut, message: `and ${total - MAX_PROBLEMS_PER_FILE} more ${what} in this file, not listed (fix the first ones and lint again)` });
+  kept.push({ ...firstLeftOut, message: `and ${countIsLowerBound ? 'at least ' : ''}${total - MAX_PROBLEMS_PER_FILE} more ${what} in this file, not listed (fix the first ones and lint again)` });
   summarised.add(kept);
   return kept;
 }

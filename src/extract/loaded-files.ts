@@ -4,10 +4,11 @@
  * f.yml@REF`). They are read through RepositoryFiles and parsed with positions like a workflow, so their steps
  * can be walked in the caller's context (src/extract/workflow.ts).
  */
-import { isMap, LineCounter, parseDocument, type YAMLMap } from 'yaml';
+import { isMap, LineCounter, type YAMLMap } from 'yaml';
 import { SourceFile } from '../yaml/source.js';
 import { resolveAliases } from '../yaml/aliases.js';
 import { MAX_NESTING_DEPTH, nodeDeeperThan } from './limits.js';
+import { parseDocumentCapped } from '../yaml/capped-parse.js';
 import { parseCommonYaml } from '../yaml/common-yaml.js';
 import { normalisePath, type RepositoryFiles } from './repository-files.js';
 
@@ -61,7 +62,8 @@ function parseLoaded(text: string, repo: string, path: string): LoadedFile | und
   const lineCounter = new LineCounter();
   const common = parseCommonYaml(text, lineCounter);
   if (common) return nodeDeeperThan(common, MAX_NESTING_DEPTH) ? undefined : { repo, path, root: common, source: new SourceFile(text, lineCounter) };
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, keepSourceTokens: false });
+  // Any error makes the file unread, so a storm of them need not be counted to the end.
+  const { doc } = parseDocumentCapped(text, lineCounter, { keepSourceTokens: false });
   if (doc.errors.length > 0 || !isMap(doc.contents)) return undefined;
   const aliases = resolveAliases(doc);
   if (aliases.exhausted || nodeDeeperThan(doc.contents, MAX_NESTING_DEPTH)) return undefined;

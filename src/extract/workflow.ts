@@ -2,7 +2,7 @@
  * Extracts the dispatch facts of one workflow file, parsing it once: its triggers and listeners, the
  * dispatches its steps send (one per resolved matrix combination), and what it reads of client_payload.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, visit, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import type { SendVia, AppTokenFacts, Injection, PayloadRead, PermissionsFacts, Position, Send, WorkflowFacts } from '../model.js';
 import type { JsonValue } from '../expressions/evaluate.js';
 import { forEachChain, literalKeys, parseExpression } from '../expressions/parse.js';
@@ -11,6 +11,7 @@ import { capProblems, firstBracketDeeperThan, isStackOverflow, MAX_NESTING_DEPTH
 import { expandMatrix, MAX_MATRIX_JOBS } from '../resolve/matrix.js';
 import { baseShellEnv, githubContext, layerEnv, resolveText, type DeclaredValues, type Scope } from '../resolve/resolver.js';
 import { resolveAliases } from '../yaml/aliases.js';
+import { parseDocumentCapped } from '../yaml/capped-parse.js';
 import { parseCommonYaml } from '../yaml/common-yaml.js';
 import { PlainTextFile, SourceFile } from '../yaml/source.js';
 import { recordingRequests, type RepositoryFiles } from './repository-files.js';
@@ -190,12 +191,13 @@ function parseWithYaml(text: string, lineCounter: LineCounter, source: SourceFil
   // (a million errors) take tens of seconds; only the messages and positions are used.
   const stackTraceLimit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
-  let doc;
+  let parsed;
   try {
-    doc = parseDocument(text, { lineCounter, prettyErrors: false, keepSourceTokens: false });
+    parsed = parseDocumentCapped(text, lineCounter, { keepSourceTokens: false });
   } finally {
     Error.stackTraceLimit = stackTraceLimit;
   }
+  const { doc, stoppedCounting } = parsed;
   if (doc.errors.length > 0) {
     // Only the errors that will be listed get positions: a file of a million errors must not cost a million.
     if (doc.errors.some((error) => isStackOverflow(error))) {
@@ -208,7 +210,7 @@ function parseWithYaml(text: string, lineCounter: LineCounter, source: SourceFil
       const [from, to] = error.pos;
       return { message: `invalid YAML: ${firstLine(error.message)}`, position: source.positionOfOffsets(from, Math.max(from, to)) };
     });
-    facts.syntaxErrors = capProblems(listed, 'YAML errors', doc.errors.length - listed.length);
+    facts.syntaxErrors = capProblems(listed, 'YAML errors', doc.errors.length - listed.length, stoppedCounting);
     return undefined;
   }
   const aliases = resolveAliases(doc);
