@@ -1,6 +1,6 @@
 /**
  * A fast reader for the YAML most workflow files are written in: block mappings and sequences, one-line plain
- * and quoted scalars, `|` / `>` block scalars, one-line flow lists and mappings of scalars, comments. It builds
+ * and quoted scalars, `|` / `>` block scalars, one-line flow lists and mappings (nested up to three deep), comments. It builds
  * the same nodes `yaml`'s parseDocument builds (its own YAMLMap, YAMLSeq, Pair and Scalar classes, with the same
  * values, styles and ranges), about five times faster, because it knows nothing of the rest of YAML.
  *
@@ -18,6 +18,8 @@ function giveUp(): never {
   throw OUTSIDE_SUBSET;
 }
 
+/** Flow collections nested deeper than this are left to `yaml`; real workflows nest two. */
+const MAX_FLOW_DEPTH = 3;
 const SPACE = 32;
 const HASH = 35;
 const DASH = 45;
@@ -347,8 +349,11 @@ class CommonYamlReader {
     return { scalar, end: close + 1 };
   }
 
-  /** `[a, "b"]` or `{ a: b }` on one line, of scalars only. */
-  private flowCollection(at: number, lineEnd: number): { node: YAMLMap | YAMLSeq; end: number } {
+  /**
+   * `[a, "b"]` or `{ a: b }` on one line, of scalars and of flow collections nested up to MAX_FLOW_DEPTH (a matrix
+   * `include: [{os: linux}, …]`). Keys are scalars.
+   */
+  private flowCollection(at: number, lineEnd: number, depth = 1): { node: YAMLMap | YAMLSeq; end: number } {
     const text = this.text;
     const isMap = text.charCodeAt(at) === 123;
     const close = isMap ? 125 : 93;
@@ -361,16 +366,20 @@ class CommonYamlReader {
       return { node: collection, end: index + 1 };
     }
     for (;;) {
-      const item = this.flowScalar(index, lineEnd, isMap);
-      index = skipSpaces(text, item.end);
       if (isMap) {
+        const key = this.flowScalar(index, lineEnd, true);
+        index = skipSpaces(text, key.end);
         if (text.charCodeAt(index) !== COLON || text.charCodeAt(index + 1) !== SPACE) giveUp();
-        const value = this.flowScalar(skipSpaces(text, index + 1), lineEnd, false);
-        if (keys.has(item.scalar.value)) giveUp();
-        keys.add(item.scalar.value);
-        (collection as YAMLMap).items.push(new Pair(item.scalar, value.scalar));
+        const value = this.flowItem(skipSpaces(text, index + 1), lineEnd, depth);
+        if (keys.has(key.scalar.value)) giveUp();
+        keys.add(key.scalar.value);
+        (collection as YAMLMap).items.push(new Pair(key.scalar, value.node));
         index = skipSpaces(text, value.end);
-      } else (collection as YAMLSeq).items.push(item.scalar);
+      } else {
+        const item = this.flowItem(index, lineEnd, depth);
+        (collection as YAMLSeq).items.push(item.node);
+        index = skipSpaces(text, item.end);
+      }
       const c = text.charCodeAt(index);
       if (c === close) {
         collection.range = [at, index + 1, index + 1];
@@ -380,6 +389,20 @@ class CommonYamlReader {
       index = skipSpaces(text, index + 1);
       if (text.charCodeAt(index) === close) giveUp(); // a trailing comma
     }
+  }
+
+  /** A list item or mapping value inside a flow collection: a scalar, or a nested flow collection. */
+  private flowItem(at: number, lineEnd: number, depth: number): { node: Node; end: number } {
+    const ch = this.text.charCodeAt(at);
+    if (ch !== 91 && ch !== 123) {
+      const item = this.flowScalar(at, lineEnd, false);
+      return { node: item.scalar, end: item.end };
+    }
+    if (depth >= MAX_FLOW_DEPTH) giveUp();
+    const nested = this.flowCollection(at, lineEnd, depth + 1);
+    // Inside a flow collection, yaml ends a nested one's range after the spaces that follow it, as it does a scalar's.
+    (nested.node.range as [number, number, number])[2] = skipSpaces(this.text, nested.end);
+    return nested;
   }
 
   /** A scalar inside a flow collection: quoted, or plain up to `,`, `]`, `}` (or `:` after a key). */

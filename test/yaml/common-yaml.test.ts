@@ -86,7 +86,7 @@ describe('the common-YAML reader', () => {
   it('builds yaml’s tree for generated documents of the subtle shapes (seed 5)', () => {
     const random = createRandom(5);
     const pick = <T>(items: readonly T[]): T => items[random.int(0, items.length - 1)] as T;
-    const scalars = ['x', 'a b', '1', '2.50', 'true', 'null', '~', "'q'", '"d\\"q"', '"\\u00e9"', 'v # c', '[a, b]', '{ k: v }', '[]', 'echo ${{ inputs.x }}', '-v', 'http://h:1/p'];
+    const scalars = ['x', 'a b', '1', '2.50', 'true', 'null', '~', "'q'", '"d\\"q"', '"\\u00e9"', 'v # c', '[a, b]', '{ k: v }', '[]', '[{a: 1}, {b: [x, "y"]} ,[]]', '{ k: [1, 2] , j: {}, l: { m: n } }', '[[[a]]]', '[[[[a]]]]', 'echo ${{ inputs.x }}', '-v', 'http://h:1/p'];
     const comment = (indent: number) => pick(['', '', `${' '.repeat(indent)}# c\n`, '\n', `${' '.repeat(Math.max(0, indent - 2))}# l\n`, `${' '.repeat(indent + 2)}# m\n`, `${' '.repeat(indent)}\n`]);
     const block = (indent: number) => {
       const header = pick(['|', '|-', '>', '>-', '| # c']);
@@ -113,7 +113,7 @@ describe('the common-YAML reader', () => {
     const documents = Array.from({ length: 3000 }, (_, index) => ({ name: `generated ${index}`, text: `${comment(0)}${map(0, 0)}${pick(['', '\n', '# end', '  # end\n'])}` }));
     const result = differences(documents);
     expect(result.differing).toEqual([]);
-    expect(result.accepted).toBeGreaterThan(1000);
+    expect(result.accepted).toBeGreaterThan(900);
   });
 
   it('gives up, leaving the line counter untouched, on what it does not read', () => {
