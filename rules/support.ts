@@ -3,7 +3,8 @@ import type { PayloadField, Position, RelatedLocation, Send } from '../src/model
 
 /** A key for "the same place": matrix combinations of one step share positions and should report once. */
 export function placeKey(owner: { repo: string; path: string }, position: Position, ...extra: string[]): string {
-  return [owner.repo.toLowerCase(), owner.path, position.line, position.column, ...extra].join('\u0000');
+  const place = `${owner.repo.toLowerCase()}\u0000${owner.path}\u0000${position.line}\u0000${position.column}`;
+  return extra.length === 0 ? place : `${place}\u0000${extra.join('\u0000')}`;
 }
 
 /** Keeps the first of each key. */

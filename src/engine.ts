@@ -501,18 +501,17 @@ export function summarize(findings: readonly Finding[]): Report['summary'] {
 }
 
 function toFinding(rule: string, severity: Finding['severity'], draft: FindingDraft): Finding {
-  const finding: Finding = { rule, severity, message: draft.message, location: draft.location, fingerprint: '' };
-  if (draft.related && draft.related.length > 0) finding.related = draft.related;
-  // Assigned after `related`, so the key sits last in the JSON report.
-  delete (finding as Partial<Finding>).fingerprint;
-  finding.fingerprint = fingerprint({ rule, repo: draft.location.repo, path: draft.location.path, identity: draft.identity });
-  return finding;
+  const print = fingerprint({ rule, repo: draft.location.repo, path: draft.location.path, identity: draft.identity });
+  // Built in report order, `fingerprint` last, without `delete` (which would turn the object into a slow dictionary).
+  if (draft.related && draft.related.length > 0) return { rule, severity, message: draft.message, location: draft.location, related: draft.related, fingerprint: print };
+  return { rule, severity, message: draft.message, location: draft.location, fingerprint: print };
 }
 
 function dedupe(findings: Finding[]): Finding[] {
   const seen = new Set<string>();
   return findings.filter((finding) => {
-    const key = JSON.stringify([finding.rule, finding.location, finding.message]);
+    const { repo, path, line, column, endLine, endColumn } = finding.location;
+    const key = `${finding.rule}\u0000${repo}\u0000${path}\u0000${line}:${column}-${endLine}:${endColumn}\u0000${finding.message}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

@@ -515,39 +515,49 @@ class WorkflowWalker {
     const stepRawEnv = this.rawEnv(job.rawEnv, mapAt(step, 'env'), place.source);
     const stepEnvRefs = [...(mapAt(step, 'env')?.items ?? [])].flatMap((pair) => (isScalar(pair.value) ? [this.inputRef(pair.value, place.source)] : []));
     const conditionScalars = [...place.conditions, ...job.conditions, scalarAt(step, 'if')];
+    // What a send sees is the step's, not the command's: built once per matrix combination, so a step of
+    // thousands of commands (a 1 MB `&&` chain) does not rebuild the same scope for each.
+    const contexts = new Map<Record<string, JsonValue> | undefined, StepContext>();
+    const contextFor = (combination: Record<string, JsonValue> | undefined): StepContext => {
+      const built = contexts.get(combination);
+      if (built) return built;
+      let scope = this.withMatrix(job.workflowScope, combination);
+      if (place.inputs) scope = { ...scope, contexts: { ...scope.contexts, inputs: place.inputs(combination) } };
+      for (const env of [...job.envNodes, mapAt(step, 'env')]) scope = this.layer(scope, env);
+      const context: StepContext = {
+        repo: this.file.repo,
+        path: place.path,
+        job: job.jobId,
+        scope,
+        rawEnv: stepRawEnv,
+        // Built only for the rare step that sends: a set per step made long jobs quadratic.
+        stepIdsBefore: idsIn(job.stepIds.slice(0, job.index)),
+        stepIdsAfter: idsIn(job.stepIds.slice(job.index)),
+        appTokenSteps: job.appTokenSteps,
+        triggers: this.facts.triggers,
+        steps: job.jobSteps,
+        jobs: job.jobs,
+        conditions: conditionScalars.flatMap((condition) => conditionText(condition) ?? []),
+        inputTypes: place.inputTypes,
+      };
+      if (place.fileRepo) context.fileRepo = place.fileRepo;
+      if (place.via) context.via = place.via;
+      if (place.callerInputs) context.callerInputs = place.callerInputs;
+      if (place.callerSecrets) context.callerSecrets = place.callerSecrets;
+      if (job.permissions) context.permissions = job.permissions;
+      const events = eventConstraintOf(conditionScalars.flatMap((condition) => parsedCondition(condition)), conditionScalars.flatMap((condition) => conditionText(condition) ?? []));
+      if (events) context.events = events;
+      if (job.environment !== undefined) context.environment = job.environment;
+      if (combination) context.matrix = combination;
+      contexts.set(combination, context);
+      return context;
+    };
     for (const spec of senders.specs) {
       spec.feedingTexts.push(...stepEnvRefs);
       const scopes: (Record<string, JsonValue> | undefined)[] = !mentionsMatrix(spec) && !place.inputsMentionMatrix ? [job.combinations?.[0]] : job.combinations ?? [undefined];
       const seen = new Set<string>();
       for (const combination of scopes) {
-        let scope = this.withMatrix(job.workflowScope, combination);
-        if (place.inputs) scope = { ...scope, contexts: { ...scope.contexts, inputs: place.inputs(combination) } };
-        for (const env of [...job.envNodes, mapAt(step, 'env')]) scope = this.layer(scope, env);
-        const context: StepContext = {
-          repo: this.file.repo,
-          path: place.path,
-          job: job.jobId,
-          scope,
-          rawEnv: stepRawEnv,
-          // Built only for the rare step that sends: a set per step made long jobs quadratic.
-          stepIdsBefore: idsIn(job.stepIds.slice(0, job.index)),
-          stepIdsAfter: idsIn(job.stepIds.slice(job.index)),
-          appTokenSteps: job.appTokenSteps,
-          triggers: this.facts.triggers,
-          steps: job.jobSteps,
-          jobs: job.jobs,
-          conditions: conditionScalars.flatMap((condition) => conditionText(condition) ?? []),
-          inputTypes: place.inputTypes,
-        };
-        if (place.fileRepo) context.fileRepo = place.fileRepo;
-        if (place.via) context.via = place.via;
-        if (place.callerInputs) context.callerInputs = place.callerInputs;
-        if (place.callerSecrets) context.callerSecrets = place.callerSecrets;
-        if (job.permissions) context.permissions = job.permissions;
-        const events = eventConstraintOf(conditionScalars.flatMap((condition) => parsedCondition(condition)), conditionScalars.flatMap((condition) => conditionText(condition) ?? []));
-        if (events) context.events = events;
-        if (job.environment !== undefined) context.environment = job.environment;
-        if (combination) context.matrix = combination;
+        const context = contextFor(combination);
         for (const send of concretize(spec, context)) {
           const key = sendKey(send);
           if (seen.has(key)) continue;
