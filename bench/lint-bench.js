@@ -33,6 +33,9 @@ const TARGETS = {
   30000: { wallMs: 9000, peakMB: 300 },
 };
 const TARGET_FLOOR_RATIO = 0.25;
+// A small lint (a fixture org) from a fresh process, as a user or a pre-commit hook starts it.
+const TARGET_QUICK_START_MS = 150;
+const QUICK_START_ORG = join(ROOT, 'fixtures', 'reasonkit');
 // A lint that takes longer than this is hung, not slow.
 const LINT_TIMEOUT_MS = 10 * 60 * 1000;
 // Sizes above this get --large-runs runs (the parse floor included), so the default bench stays within minutes.
@@ -41,7 +44,7 @@ const LARGE_SIZE = 10000;
 function main() {
   const options = readOptions();
   console.log(`dispatch-lint bench: ${availableParallelism()} cores, Node ${process.version}, load average ${loadavg().map((load) => load.toFixed(2)).join(' ')} at start`);
-  let ok = true;
+  let ok = printQuickStart(options.runs);
   for (const orgKind of options.orgs) {
     for (const size of options.sizes) {
       const org = prepareOrg(orgKind, size, options);
@@ -84,6 +87,40 @@ function readOptions() {
     org: values.org ? resolve(values.org) : undefined,
     repos: values.repos ? Number(values.repos) : undefined,
   };
+}
+
+/**
+ * Quick start: `dispatch-lint fixtures/reasonkit` as a user runs it (bin/dispatch-lint.js, a fresh process each
+ * time, no cache), next to `node -e 0`, the floor any Node program pays. Medians of 3 x runs (at least 9).
+ */
+function printQuickStart(runs) {
+  const count = Math.max(9, 3 * runs);
+  const time = (args) => {
+    const samples = [];
+    for (let run = 0; run < count; run++) {
+      const started = performance.now();
+      const child = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8' });
+      samples.push(performance.now() - started);
+      if (child.status !== 0 && child.status !== 1) return { failed: `${args.join(' ')}: exit ${child.status}\n${child.stderr}` };
+    }
+    return { ms: median(samples) };
+  };
+  const lint = time([join(ROOT, 'bin', 'dispatch-lint.js'), QUICK_START_ORG, '--no-cache']);
+  const node = time(['-e', '0']);
+  if (lint.failed || node.failed) {
+    console.error(`\n*** quick start not measured: ${lint.failed ?? node.failed}\n`);
+    return false;
+  }
+  console.log('');
+  console.log(`quick start: dispatch-lint ${relative(ROOT, QUICK_START_ORG)} from a fresh process, median of ${count}`);
+  console.log(formatRows([
+    ['', 'measured', 'target', ''],
+    ['dispatch-lint (bin/dispatch-lint.js)', `${number(lint.ms)} ms`, `<= ${TARGET_QUICK_START_MS} ms`, verdict(lint.ms <= TARGET_QUICK_START_MS)],
+    ['node -e 0', `${number(node.ms)} ms`],
+    ['ratio', `${(lint.ms / node.ms).toFixed(1)}x`],
+  ]));
+  console.log('');
+  return true;
 }
 
 /** Generates (or reuses) the org of that kind and size under .bench/; null when it cannot be built here. */

@@ -42,7 +42,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 describe('the packed package, installed into a clean folder', () => {
   it('holds what runs and nothing of the development setup', () => {
     const installed = join(app, 'node_modules', 'dispatch-lint');
-    for (const path of ['bin/dispatch-lint.js', 'dist/src/cli.js', 'dist/rules/index.js', 'schemas/config.schema.json', 'schemas/baseline.schema.json', 'docs/rules/event-without-listener.md', 'README.md']) {
+    for (const path of ['bin/dispatch-lint.js', 'dist/bundle/cli.js', 'dist/bundle/extract-worker.js', 'dist/src/cli.js', 'dist/rules/index.js', 'schemas/config.schema.json', 'schemas/baseline.schema.json', 'docs/rules/event-without-listener.md', 'README.md']) {
       expect(existsSync(join(installed, path)), path).toBe(true);
     }
     for (const path of ['src', 'test', 'fixtures', 'tsconfig.json', 'dist/test']) expect(existsSync(join(installed, path)), path).toBe(false);
