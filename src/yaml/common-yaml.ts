@@ -21,6 +21,8 @@ function giveUp(): never {
 /** Flow collections nested deeper than this are left to `yaml`; real workflows nest two. */
 const MAX_FLOW_DEPTH = 3;
 const SPACE = 32;
+/** What cannot start a plain scalar read by inlineValue's plain branch: quotes, flow brackets, block indicators, anchors, tags, aliases, directives. */
+const NOT_PLAIN_START = new Set([...'"\'[]{}|>&!*%@`#,?:-'].map((ch) => ch.charCodeAt(0)));
 const HASH = 35;
 const DASH = 45;
 const COLON = 58;
@@ -119,10 +121,13 @@ class CommonYamlReader {
   // ---- block collections
 
   /** The block node starting at the content line `line` (a value on the lines under its key or `-`). */
-  private blockNode(line: number): Parsed {
+  private blockNode(line: number, scalarColumn?: number): Parsed {
     const at = this.starts[line]! + this.indents[line]!;
     if (this.isSeqItem(at)) return this.blockSeq(line, this.indents[line]!);
     if (this.keyColon(at, this.ends[line]!) !== undefined) return this.blockMap(line, this.indents[line]!);
+    // `run:` with its command on the next line: a one-line plain scalar, which yaml ends as it ends one on the
+    // key's line (a more-indented line after it would continue it: inlineValue gives up on that).
+    if (scalarColumn !== undefined && !NOT_PLAIN_START.has(this.text.charCodeAt(at))) return this.inlineValue(line, at, scalarColumn);
     return giveUp();
   }
 
@@ -190,7 +195,8 @@ class CommonYamlReader {
     if (at >= lineEnd || this.text.charCodeAt(at) === HASH) {
       const below = this.nextContent(line + 1);
       if (below < this.lines && (this.indents[below]! > column || (this.indents[below] === column && this.isSeqItem(this.starts[below]! + column)))) {
-        return { key, value: this.blockNode(below) };
+        // A scalar on the next line only right under a bare `key:` (comments or blank lines between: not modelled).
+        return { key, value: this.blockNode(below, at >= lineEnd && below === line + 1 && this.indents[below]! > column ? column : undefined) };
       }
       if (at < lineEnd) giveUp(); // `key: # comment` with nothing under it: yaml's empty-value range is not modelled
       // Comment lines after an empty value belong to it in yaml (to the next token); at the top level it ends
@@ -249,7 +255,7 @@ class CommonYamlReader {
     while (this.text.charCodeAt(at) === SPACE) at++;
     if (at >= lineEnd || this.text.charCodeAt(at) === HASH) {
       const below = this.nextContent(line + 1);
-      if (below < this.lines && this.indents[below]! > column) return this.blockNode(below);
+      if (below < this.lines && this.indents[below]! > column) return this.blockNode(below, at >= lineEnd && below === line + 1 ? column : undefined);
       return giveUp(); // an empty item
     }
     if (this.isSeqItem(at)) giveUp(); // `- - x`

@@ -87,6 +87,8 @@ describe('the common-YAML reader', () => {
     const random = createRandom(5);
     const pick = <T>(items: readonly T[]): T => items[random.int(0, items.length - 1)] as T;
     const scalars = ['x', 'a b', '1', '2.50', 'true', 'null', '~', "'q'", '"d\\"q"', '"\\u00e9"', 'v # c', '[a, b]', '{ k: v }', '[]', '[{a: 1}, {b: [x, "y"]} ,[]]', '{ k: [1, 2] , j: {}, l: { m: n } }', '[[[a]]]', '[[[[a]]]]', 'echo ${{ inputs.x }}', '-v', 'http://h:1/p'];
+    // A value on the line under its key: plain ones the reader takes, the rest it must leave to yaml.
+    const nextLineScalars = ['make e2e-test', 'echo hi  ', 'v # c', '1', 'true', '"q"', '[a]', '- x', 'k: v', '|', '&a x', '-v', 'a:b'];
     const comment = (indent: number) => pick(['', '', `${' '.repeat(indent)}# c\n`, '\n', `${' '.repeat(Math.max(0, indent - 2))}# l\n`, `${' '.repeat(indent + 2)}# m\n`, `${' '.repeat(indent)}\n`]);
     const block = (indent: number) => {
       const header = pick(['|', '|-', '>', '>-', '| # c']);
@@ -95,8 +97,9 @@ describe('the common-YAML reader', () => {
       return `${header}\n${lines.map((line) => (line.trim() === '' ? line : ' '.repeat(indent + 2) + line)).join('\n')}\n`;
     };
     const value = (indent: number, depth: number): string => {
-      const kind = depth > 2 ? random.int(0, 1) : random.int(0, 4);
+      const kind = depth > 2 ? random.int(0, 1) : random.int(0, 5);
       if (kind === 0) return ` ${pick(scalars)}\n${comment(indent + 2)}`;
+      if (kind === 5) return `\n${' '.repeat(indent + pick([1, 2, 4]))}${pick(nextLineScalars)}\n${comment(indent + 2)}${pick(['', `${' '.repeat(indent + 4)}more\n`])}`;
       if (kind === 1) return ` ${block(indent)}${comment(indent)}`;
       if (kind === 2) return `\n${map(indent + 2, depth + 1)}`;
       if (kind === 3) return `\n${seq(indent + pick([0, 2]), depth + 1)}`;
@@ -108,12 +111,13 @@ describe('the common-YAML reader', () => {
       Array.from({ length: random.int(1, 3) }, () => {
         const item = random.int(0, 2);
         if (item === 0) return `${' '.repeat(indent)}- ${pick(scalars)}\n${comment(indent)}`;
+        if (item === 1 && random.int(0, 2) === 0) return `${' '.repeat(indent)}-\n${' '.repeat(indent + 2)}${pick(nextLineScalars)}\n${comment(indent)}`;
         return `${' '.repeat(indent)}- ${map(indent + 2, depth + 1).trimStart()}${comment(indent + 2)}`;
       }).join('');
     const documents = Array.from({ length: 3000 }, (_, index) => ({ name: `generated ${index}`, text: `${comment(0)}${map(0, 0)}${pick(['', '\n', '# end', '  # end\n'])}` }));
     const result = differences(documents);
     expect(result.differing).toEqual([]);
-    expect(result.accepted).toBeGreaterThan(900);
+    expect(result.accepted).toBeGreaterThan(650);
   });
 
   it('gives up, leaving the line counter untouched, on what it does not read', () => {
