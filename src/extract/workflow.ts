@@ -479,8 +479,12 @@ class WorkflowWalker {
     const stepIds = steps.map((step) => (isMap(step) ? scalarAt(step, 'id')?.value : undefined)).map((id) => (typeof id === 'string' ? id.toLowerCase() : undefined));
     const appTokenSteps = this.appTokenSteps(steps, place.source);
     const jobSteps = stepSources(steps);
+    // One place for all the steps, its index moved along: a copy of the job's place per step was a measurable share
+    // of extraction. Each step's walk is synchronous and keeps nothing that reads `index` after it returns.
+    const stepsPlace: JobPlace & StepsPlace = { ...job, appTokenSteps, jobSteps, stepIds, index: 0 };
     steps.forEach((step, index) => {
-      if (isMap(step)) this.walkStep(step, { ...job, appTokenSteps, jobSteps, stepIds, index }, place);
+      stepsPlace.index = index;
+      if (isMap(step)) this.walkStep(step, stepsPlace, place);
     });
   }
 
