@@ -280,7 +280,19 @@ function rejectedExpression(root: Node | null, text: string, source: SourceFile)
 /** A `${{` left open on its line, or an expression that may be past the parser's limits: worth a closer look. */
 function hasSuspiciousExpression(text: string): boolean {
   if (!text.includes('${{')) return false;
-  return text.split('\n').some((line) => unclosedOffset(line) !== undefined) || findExpressions(text).some((expression) => mayExceedParserLimits(expression.source));
+  return hasUnclosedExpressionLine(text) || findExpressions(text).some((expression) => mayExceedParserLimits(expression.source));
+}
+
+/** True when a line holds a `${{` that no `}}` on that line closes; only the lines with a `${{` are looked at. */
+function hasUnclosedExpressionLine(text: string): boolean {
+  for (let open = text.indexOf('${{'); open >= 0; ) {
+    const lineStart = text.lastIndexOf('\n', open) + 1;
+    let lineEnd = text.indexOf('\n', open);
+    if (lineEnd < 0) lineEnd = text.length;
+    if (unclosedOffset(text.slice(lineStart, lineEnd)) !== undefined) return true;
+    open = text.indexOf('${{', lineEnd);
+  }
+  return false;
 }
 
 /** Long, or with enough nesting characters to reach the parser's depth of 50. */
