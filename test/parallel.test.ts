@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../src/config/config.js';
-import { shareBySize } from '../src/extract/parallel.js';
+import { shareBySize, usefulThreads } from '../src/extract/parallel.js';
 import { formatJson } from '../src/report/json.js';
 import { corpusRoot, projectRoot } from './support/lint.js';
 
@@ -25,5 +25,9 @@ describe('worker threads', () => {
     // 5000 → A; 4000 → B; 3000 → B (4200 < 5200); 2000 → A; the two tiny ones to B then A.
     expect(shareBySize(files, 2)).toEqual([[0, 1, 4], [2, 3, 5]]);
     expect(shareBySize(files, 1)).toEqual([[0, 1, 2, 3, 4, 5]]);
+  });
+
+  it('run one JavaScript thread per one and a half cores, at least one (V8 keeps the rest busy)', () => {
+    expect([1, 2, 3, 4, 6, 8, 16].map((cores) => usefulThreads(cores))).toEqual([1, 1, 2, 2, 4, 5, 10]);
   });
 });

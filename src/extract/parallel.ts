@@ -2,10 +2,12 @@
  * Extraction over many files, on the main thread or on worker threads too. Facts are plain data (no YAML
  * objects), so they cross the thread boundary by structured clone.
  *
- * Measured on the 2-core machines this project runs on (corpus-shaped orgs of bench/corpus-org.js, workers 1
- * against 2, three runs each, other work running): at 1,000 files a second thread lost (3.1-3.6 s against
- * 2.4-2.5 s: a worker starts with a cold module graph and JIT), at 3,000 it mostly won (3.7 s against 5.0-5.8 s),
- * at 10,000 it won on a quiet machine. So a thread per 1,250 files, up to the core count: two from 2,500 files.
+ * A thread per 1,250 files at most (at 1,000 files a second thread lost: a worker starts with a cold module graph
+ * and JIT), and one JavaScript thread per one and a half cores: V8's own background threads (garbage collection
+ * marking and sweeping, optimising compilation) keep about half a core busy beside each. Measured on the 2-core
+ * machines this project runs on, idle (runLint on bench's corpus-shaped org of 10,000 files, no cache, workers 1
+ * against 2, alternating): one thread 6.1-6.2 s wall and 9.2-9.4 s CPU, two threads 6.3 s wall, 11.9 s CPU and
+ * 80 MB more memory; the synthetic org alike (1.5 s either way). So on two cores, one thread; on four, two.
  * Files are shared by size, not by count, since a file's cost grows with its bytes. `workers` forces a count.
  */
 import { readFileSync } from 'node:fs';
@@ -19,6 +21,11 @@ import { gitBlobOid } from '../sources/github/blob-cache.js';
 import { recordingReads, type FileRead } from './facts-cache.js';
 import { repositoryFiles, type RepositoryFileSources } from './repository-files.js';
 import { extractWorkflow, type WorkflowInputFile } from './workflow.js';
+
+/** JavaScript threads that can run beside V8's background work (see above): one per one and a half cores. */
+export function usefulThreads(cores = availableParallelism()): number {
+  return Math.max(1, Math.floor(cores / 1.5));
+}
 
 /** Files per thread before another thread is worth starting (measured on 2 cores: see above). */
 const FILES_PER_THREAD_MINIMUM = 1_250;
@@ -40,7 +47,7 @@ export interface Extracted {
 }
 
 export async function extractInParallel(files: WorkflowInputFile[], settings: ExtractionSettings, workers?: number, recordReads = false): Promise<Extracted> {
-  const count = Math.min(workers ?? Math.min(availableParallelism(), Math.floor(files.length / FILES_PER_THREAD_MINIMUM)), files.length);
+  const count = Math.min(workers ?? Math.min(usefulThreads(), Math.floor(files.length / FILES_PER_THREAD_MINIMUM)), files.length);
   if (count <= 1) return extractAll(files, settings, recordReads);
   const shares = shareBySize(files, count);
   // The main thread takes the first share itself: one thread fewer to start, and it would only wait otherwise.
