@@ -47,6 +47,8 @@ export function loadFile(files: RepositoryFiles | undefined, repo: string, path:
   const known = parsedFiles.get(key);
   if (known?.text === text) return known.loaded;
   const loaded = parseLoaded(text, repo, path);
+  parsedFiles.delete(key);
+  if (parsedFiles.size >= MAX_PARSED_FILES) parsedFiles.delete(parsedFiles.keys().next().value as string);
   parsedFiles.set(key, { text, loaded });
   return loaded;
 }
@@ -57,6 +59,11 @@ export function loadFile(files: RepositoryFiles | undefined, repo: string, path:
  * Loaded files are read-only to extraction.
  */
 const parsedFiles = new Map<string, { text: string; loaded: LoadedFile | undefined }>();
+/**
+ * Files are extracted repository by repository, so the few most recent files are all the memo needs; unbounded, it
+ * held a YAML tree of every action of every repository until the end (an org of 4,700 repositories).
+ */
+const MAX_PARSED_FILES = 64;
 
 function parseLoaded(text: string, repo: string, path: string): LoadedFile | undefined {
   const lineCounter = new LineCounter();

@@ -12,7 +12,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { isMainThread, Worker } from 'node:worker_threads';
 import type { Config } from '../config/config.js';
 import { declaredValues } from '../config/config.js';
 import type { WorkflowFacts } from '../model.js';
@@ -109,7 +109,11 @@ export function extractAll(files: WorkflowInputFile[], settings: ExtractionSetti
       reads.push(recorder?.take() ?? []);
       oids.push(gitBlobOid(file.text));
     }
-    return workflow;
+    // Facts hold strings sliced out of the file's text, and a V8 slice keeps its whole parent alive: kept as they
+    // are, the facts of an org would hold every byte of its YAML until the end. A structured clone copies them out
+    // (worker threads' facts are cloned anyway, crossing to the main thread). Measured on the corpus-shaped org of
+    // 10,000 files, one thread: 105 MB live after extraction without, 51 MB with, the same wall time.
+    return isMainThread ? structuredClone(workflow) : workflow;
   });
   const extracted: Extracted = recordReads ? { facts, reads, oids } : { facts };
   if (Object.keys(unreadable).length > 0) extracted.unreadable = unreadable;
