@@ -57,20 +57,21 @@ describe('facts cache', () => {
     const [store] = storeFiles(cacheDir);
     expect(store).toBeDefined();
     const good = readFileSync(store as string, 'utf8');
-    const stored = JSON.parse(good) as { format: string; checksum: string; body: string };
-    // A body whose facts were changed (a send's event type) without its checksum: never trusted.
-    const tampered = JSON.stringify({ ...stored, body: stored.body.replace(/eventType/g, 'eventTypo') });
-    const foreign = JSON.stringify({ format: 'something else 1', checksum: stored.checksum, body: stored.body });
-    for (const damage of ['{"format": "dispatch-lint facts cache 1", "body": ', 'not json at all', '', tampered, foreign, '[]', 'null']) {
+    // The entries and their checksum, not the files' metadata (it carries the time it was taken) or its checksum.
+    const withoutStats = (text: string) => [(JSON.parse(text.slice(0, text.indexOf('\n'))) as { checksum: string }).checksum, text.slice(text.indexOf('\n') + 1, text.lastIndexOf('\n', text.length - 2))];
+    expect(good.split('\n')[0]).toMatch(/^\{"format":"dispatch-lint facts cache 3","checksum":"[0-9a-f]{64}","statsChecksum":"[0-9a-f]{64}"\}$/);
+    // Facts changed (a send's event type) without the checksum: never trusted. Likewise another format's stamp,
+    // the previous format's layout, a truncated file, and files that are not ours.
+    const tampered = good.replace(/eventType/g, 'eventTypo');
+    const foreign = good.replace('dispatch-lint facts cache 3', 'something else 1');
+    const previousFormat = JSON.stringify({ format: 'dispatch-lint facts cache 2', checksum: 'x', body: '[]' });
+    for (const damage of [good.slice(0, Math.floor(good.length / 2)), 'not json at all', '', tampered, foreign, previousFormat, '[]', 'null', '\n\n\n']) {
       writeFileSync(store as string, damage);
       const run = await lintWith([path], cacheDir);
       expect(run.json).toBe(plain.json);
       expect(run.cache).toEqual({ hits: 0, misses: cold.cache?.misses });
-      // Rewritten whole (the facts exactly; the files' metadata carries the time it was taken): the next lint takes
-      // everything from it.
-      const rewritten = JSON.parse(readFileSync(store as string, 'utf8')) as typeof stored;
-      expect(rewritten.format).toBe(stored.format);
-      expect(rewritten.body).toBe(stored.body);
+      // Rewritten whole: the next lint takes everything from it.
+      expect(withoutStats(readFileSync(store as string, 'utf8'))).toEqual(withoutStats(good));
       expect((await lintWith([path], cacheDir)).cache).toEqual({ hits: cold.cache?.misses, misses: 0 });
     }
   });

@@ -9,8 +9,10 @@
  * RepositoryFiles, absent ones included) are recorded with their blob ids, and the entry holds only while every
  * one of them still reads the same.
  *
- * The store is one JSON file per set of linted repositories (so two orgs do not evict each other), written whole
- * after the lint with what this lint used. It carries a format stamp and a checksum of its body: a file that is
+ * The store is one file per set of linted repositories (so two orgs do not evict each other), written whole after
+ * the lint with what this lint used. It is lines of JSON: a header (format stamp, checksums), the entries' keys and
+ * reads, each entry's facts on a line of its own, and the local files' metadata. Facts stay JSON text until a lint
+ * asks for them, so a warm lint parses each once and never unescapes a body holding them all. A file that is
  * corrupt, truncated, from another version, or not ours, is ignored (and replaced by the next write), never trusted.
  */
 import { createHash } from 'node:crypto';
@@ -22,7 +24,7 @@ import type { RepositoryFiles } from './repository-files.js';
 import type { WorkflowInputFile } from './workflow.js';
 
 /** Bump when the file's layout changes. The tool's version is part of every key besides. */
-const FORMAT = 'dispatch-lint facts cache 2';
+const FORMAT = 'dispatch-lint facts cache 3';
 
 /**
  * A local file's metadata when it was last hashed, and the blob id it hashed to, so an unchanged file is judged by
@@ -50,13 +52,12 @@ interface Entry {
   reads: FileRead[];
 }
 
-interface Stored {
+interface StoreHeader {
   format: string;
+  /** sha256 of the entry lines (keys and reads, then the facts), as written. */
   checksum: string;
-  body: string;
-  /** Local files' metadata (path → StatEntry), with its own checksum. */
-  stats?: string;
-  statsChecksum?: string;
+  /** sha256 of the metadata line. */
+  statsChecksum: string;
 }
 
 export class FactsCache {
@@ -85,7 +86,8 @@ export class FactsCache {
   /** The key of one workflow file as it is now (`oid`: its text's blob id, when the caller has it). */
   keyOf(file: WorkflowInputFile, oid?: string): string {
     const content = file.rejectedBecause !== undefined ? `rejected:${file.rejectedBecause}` : oid ?? gitBlobOid(file.text);
-    return sha256(JSON.stringify([this.settingsKey, file.repo, file.path, content, file.byteSize ?? null]));
+    // The parts themselves, not a hash of them: a hash per file was a tenth of a warm lint.
+    return JSON.stringify([this.settingsKey, file.repo, file.path, content, file.byteSize ?? null]);
   }
 
   /** The cached facts, when every file they were read from reads the same now (a fresh copy: callers may change it). */
@@ -99,9 +101,16 @@ export class FactsCache {
       this.misses++;
       return undefined;
     }
+    let facts: WorkflowFacts;
+    try {
+      facts = JSON.parse(entry.facts) as WorkflowFacts;
+    } catch {
+      this.misses++; // Past the checksum only by a collision; still never trusted.
+      return undefined;
+    }
     this.hits++;
     this.kept.set(key, entry);
-    return JSON.parse(entry.facts) as WorkflowFacts;
+    return facts;
   }
 
   /** The blob id of the local file at `path`, when its metadata says it is as it was when last hashed. */
@@ -129,14 +138,16 @@ export class FactsCache {
   save(): void {
     // Nothing new and nothing dropped: the store on disk already says exactly this.
     if (this.misses === 0 && this.kept.size === this.old.size && this.loadedIntact && !this.statsChanged && this.keptStats.size === this.oldStats.size) return;
-    const body = JSON.stringify([...this.kept]);
+    const entries = [...this.kept];
+    // JSON.stringify escapes every newline inside a value, so each of these is one line.
+    const entryLines = [JSON.stringify(entries.map(([key, entry]) => [key, entry.reads])), ...entries.map(([, entry]) => entry.facts)].join('\n');
     const stats = JSON.stringify([...this.keptStats]);
-    const stored: Stored = { format: FORMAT, checksum: sha256(body), body, stats, statsChecksum: sha256(stats) };
+    const header: StoreHeader = { format: FORMAT, checksum: sha256(entryLines), statsChecksum: sha256(stats) };
     try {
       mkdirSync(join(this.file, '..'), { recursive: true });
       // Written aside and renamed, so a reader never sees half a file.
       const partial = `${this.file}.${process.pid}.tmp`;
-      writeFileSync(partial, JSON.stringify(stored));
+      writeFileSync(partial, `${JSON.stringify(header)}\n${entryLines}\n${stats}\n`);
       renameSync(partial, this.file);
     } catch {
       // A read-only or full cache folder costs speed next time, nothing else.
@@ -147,23 +158,30 @@ export class FactsCache {
 function readStore(file: string): { entries: [string, Entry][]; stats: [string, StatEntry][] } {
   const none = { entries: [], stats: [] };
   try {
-    const stored = JSON.parse(readFileSync(file, 'utf8')) as Partial<Stored>;
-    if (stored.format !== FORMAT || typeof stored.body !== 'string' || stored.checksum !== sha256(stored.body)) return none;
-    const entries = JSON.parse(stored.body) as unknown;
-    if (!Array.isArray(entries)) return none;
-    return {
-      entries: (entries as unknown[]).filter((entry): entry is [string, Entry] => Array.isArray(entry) && typeof entry[0] === 'string' && typeof (entry[1] as Entry)?.facts === 'string' && Array.isArray((entry[1] as Entry).reads)),
-      stats: readStats(stored),
-    };
+    const text = readFileSync(file, 'utf8');
+    const headerEnd = text.indexOf('\n');
+    const statsStart = text.lastIndexOf('\n', text.length - 2);
+    if (headerEnd < 0 || statsStart <= headerEnd || !text.endsWith('\n')) return none;
+    const header = JSON.parse(text.slice(0, headerEnd)) as Partial<StoreHeader> | null;
+    const entryLines = text.slice(headerEnd + 1, statsStart);
+    if (header?.format !== FORMAT || header.checksum !== sha256(entryLines)) return none;
+    const lines = entryLines.split('\n');
+    const index = JSON.parse(lines[0] as string) as unknown;
+    if (!Array.isArray(index) || index.length !== lines.length - 1) return none;
+    const entries: [string, Entry][] = [];
+    index.forEach((item: unknown, at) => {
+      if (Array.isArray(item) && typeof item[0] === 'string' && Array.isArray(item[1])) entries.push([item[0], { facts: lines[at + 1] as string, reads: item[1] as FileRead[] }]);
+    });
+    return { entries, stats: readStats(text.slice(statsStart + 1, -1), header.statsChecksum) };
   } catch {
-    return none; // Absent, unreadable or not JSON: start afresh.
+    return none; // Absent, unreadable or not ours: start afresh.
   }
 }
 
-/** The metadata part: dropped whole when its checksum fails, entry by entry when an entry is malformed. */
-function readStats(stored: Partial<Stored>): [string, StatEntry][] {
-  if (typeof stored.stats !== 'string' || stored.statsChecksum !== sha256(stored.stats)) return [];
-  const stats = JSON.parse(stored.stats) as unknown;
+/** The metadata line: dropped whole when its checksum fails, entry by entry when an entry is malformed. */
+function readStats(text: string, checksum: string | undefined): [string, StatEntry][] {
+  if (checksum !== sha256(text)) return [];
+  const stats = JSON.parse(text) as unknown;
   if (!Array.isArray(stats)) return [];
   return (stats as unknown[]).filter(
     (entry): entry is [string, StatEntry] =>

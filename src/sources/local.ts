@@ -110,13 +110,20 @@ function readError(path: string): string {
  * taken for "not a repository": skipping it silently would report a partial scan as clean.
  */
 function isRepository(folder: string, found: Discovery): boolean {
-  try {
-    const names = readdirSync(folder);
-    return names.includes('.github') || names.includes('.git');
-  } catch (error) {
-    found.errors.push(`${folder}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}), so it was not scanned`);
-    return false;
+  // Looked up by name (a link counts, as it does in a listing), not by listing the folder: a repository's root can
+  // hold thousands of entries, and an org thousands of repositories.
+  for (const marker of ['.github', '.git']) {
+    try {
+      lstatSync(join(folder, marker));
+      return true;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') continue;
+      found.errors.push(`${folder}: cannot be read (${code ?? String(error)}), so it was not scanned`);
+      return false;
+    }
   }
+  return false;
 }
 
 function subfolders(folder: string, found: Discovery): string[] {
