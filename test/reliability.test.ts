@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { extractWorkflow } from '../src/extract/workflow.js';
 import type { Finding, Report } from '../src/model.js';
 import { corpusRoot, projectRoot, runCli } from './support/lint.js';
 
@@ -108,6 +109,17 @@ describe('caps and limits inside one file', () => {
     expect(syntax).toHaveLength(11);
     expect(syntax[10]?.message).toMatch(/^\.github\/workflows\/braces\.yml: and at least 990 more YAML errors in this file, not listed/);
     expect(report.repos).toHaveLength(3);
+  });
+
+  it('thousands of sends naming one 100 kB value keep it once, not once per send (fuzz seed 3, case 76778)', () => {
+    const chain = Array.from({ length: 2000 }, () => 'gh api repos/acme/deploy/dispatches -f event_type=deploy').join(' && ');
+    const text = `on: push\njobs:\n  s:\n    runs-on: ubuntu-latest\n    steps:\n      - env:\n          GH_TOKEN: ${'x '.repeat(50_000)}\n        run: ${chain}\n`;
+    const facts = extractWorkflow({ repo: 'acme/web', path: '.github/workflows/chain.yml', text });
+    expect(facts.sends).toHaveLength(2000);
+    // Facts cross threads and go to the cache as JSON: 2,000 copies of the value made 200 MB of it.
+    expect(JSON.stringify(facts).length).toBeLessThan(4_000_000);
+    const token = facts.sends[0]?.token;
+    expect(token?.kind === 'other' ? token.text : undefined).toBe(`${'x '.repeat(500)}…`);
   });
 
   it('a matrix past GitHub\'s 256 jobs is one finding, and its 80,000 include entries are not expanded', () => {

@@ -8,6 +8,7 @@ import { forEachChain, literalKeys, parseExpression } from '../../expressions/pa
 import { findExpressions, singleExpression } from '../../expressions/template.js';
 import { resolveText, type Scope } from '../../resolve/resolver.js';
 import { bindingScopes, withoutVariables } from '../../resolve/shell-bindings.js';
+import { clipText } from '../limits.js';
 import { payloadFacts } from '../payload.js';
 import type { JobSource, StepSource } from '../step-outputs.js';
 import type { RawBindingValue } from '../raw-send.js';
@@ -160,7 +161,7 @@ function firstValue(ref: ValueRef, scope: Scope): string | undefined {
 }
 
 function resolvedValue(ref: Pick<ValueRef, 'text' | 'position'>, value: string | undefined): ResolvedValue {
-  const resolved: ResolvedValue = { text: ref.text, position: ref.position };
+  const resolved: ResolvedValue = { text: clipText(ref.text), position: ref.position };
   if (value !== undefined) resolved.value = value;
   return resolved;
 }
@@ -199,7 +200,7 @@ function tokenFacts(spec: TokenSpec, context: StepContext): TokenFacts {
 
 function tokenOfRef(ref: ValueRef, context: StepContext, depth: number): TokenFacts {
   const text = ref.text.trim();
-  const other: TokenFacts = { kind: 'other', text, position: ref.position };
+  const other: TokenFacts = { kind: 'other', text: clipText(text), position: ref.position };
   if (depth > 4) return other;
   const variable = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(text);
   if (variable && ref.shell) {
