@@ -6,7 +6,7 @@ import { readFileSync, statSync, type Stats } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { RULES } from '../rules/index.js';
 import { defaultConfig, findConfigFile, ignoreMatcher, loadConfig, type Config } from './config/config.js';
-import { extractInParallel } from './extract/parallel.js';
+import { extractInParallel, threadsFor } from './extract/parallel.js';
 import { FactsCache, type FileStat } from './extract/facts-cache.js';
 import { gitBlobOid } from './sources/github/blob-cache.js';
 import { repositoryFiles, type RepositoryFileSources } from './extract/repository-files.js';
@@ -237,35 +237,17 @@ async function extractWorkflows(files: WorkflowInputFile[], config: Config, work
   }
   const reader = repositoryFiles(repositoryFileSources);
   const facts: (WorkflowFacts | undefined)[] = new Array(files.length);
-  const missing: number[] = [];
-  files.forEach((file, index) => {
-    let key: string;
-    if (file.readFrom !== undefined) {
-      // Judged by its metadata when that is as it was when last hashed; else read to be hashed, then let go: a file
-      // the cache does not know is read again where it is extracted.
-      const taken = statsTaken.get(file);
-      const stat = taken?.stat;
-      const known = stat && cache.oidByStat(file.readFrom, stat);
-      if (known !== undefined) key = cache.keyOf(file, known);
-      else {
-        let text: string;
-        try {
-          text = readFileSync(file.readFrom, 'utf8');
-        } catch (error) {
-          unreadable.set(index, (error as NodeJS.ErrnoException).code ?? String(error));
-          return;
-        }
-        const oid = gitBlobOid(text);
-        if (taken) cache.noteStat(file.readFrom, taken.stat, taken.takenAt, oid);
-        key = cache.keyOf(file, oid);
-      }
-    } else key = cache.keyOf(file);
-    facts[index] = cache.get(key, reader);
-    if (!facts[index]) missing.push(index);
-  });
-  if (missing.length > 0) {
-    const extracted = await extractInParallel(missing.map((index) => files[index] as WorkflowInputFile), settings, workers, true);
-    missing.forEach((fileIndex, index) => {
+  // On one thread, files the cache lacks are extracted in batches as they are met, from the text read to hash them:
+  // each file is read once, and only a batch of texts is held. Spread over threads, they are extracted together
+  // at the end, each read again where it is extracted (texts do not wait in memory meanwhile).
+  const inline = threadsFor(files.length, workers) <= 1;
+  let pending: { index: number; file: WorkflowInputFile; oid?: string }[] = [];
+  const extractPending = async () => {
+    const batch = pending;
+    pending = [];
+    if (batch.length === 0) return;
+    const extracted = await extractInParallel(batch.map((entry) => entry.file), settings, inline ? 1 : workers, true);
+    batch.forEach(({ index: fileIndex, file, oid }, index) => {
       const code = extracted.unreadable?.[index];
       if (code !== undefined) {
         unreadable.set(fileIndex, code);
@@ -273,13 +255,47 @@ async function extractWorkflows(files: WorkflowInputFile[], config: Config, work
       }
       const workflow = extracted.facts[index] as WorkflowFacts;
       // Keyed by the text the extraction read, should the file have changed since it was hashed above.
-      const file = files[fileIndex] as WorkflowInputFile;
-      cache.set(cache.keyOf(file, file.readFrom !== undefined ? extracted.oids?.[index] : undefined), workflow, extracted.reads?.[index] ?? []);
+      const original = files[fileIndex] as WorkflowInputFile;
+      cache.set(cache.keyOf(original, oid ?? (file.readFrom !== undefined ? extracted.oids?.[index] : undefined)), workflow, extracted.reads?.[index] ?? []);
       facts[fileIndex] = workflow;
     });
+  };
+  for (const [index, file] of files.entries()) {
+    let key: string;
+    let text: string | undefined;
+    let oid: string | undefined;
+    if (file.readFrom !== undefined) {
+      // Judged by its metadata when that is as it was when last hashed; else read to be hashed.
+      const taken = statsTaken.get(file);
+      const stat = taken?.stat;
+      const known = stat && cache.oidByStat(file.readFrom, stat);
+      if (known !== undefined) key = cache.keyOf(file, known);
+      else {
+        try {
+          text = readFileSync(file.readFrom, 'utf8');
+        } catch (error) {
+          unreadable.set(index, (error as NodeJS.ErrnoException).code ?? String(error));
+          continue;
+        }
+        oid = gitBlobOid(text);
+        if (taken) cache.noteStat(file.readFrom, taken.stat, taken.takenAt, oid);
+        key = cache.keyOf(file, oid);
+      }
+    } else key = cache.keyOf(file);
+    facts[index] = cache.get(key, reader);
+    if (facts[index]) continue;
+    if (inline && text !== undefined) {
+      const { readFrom: _readFrom, ...rest } = file;
+      pending.push({ index, file: { ...rest, text }, ...(oid !== undefined ? { oid } : {}) });
+    } else pending.push({ index, file });
+    if (inline && pending.length >= INLINE_BATCH) await extractPending();
   }
+  await extractPending();
   return { facts: facts as WorkflowFacts[], unreadable };
 }
+
+/** Files extracted together on one thread when the cache lacks them: enough to amortise a call, few to hold. */
+const INLINE_BATCH = 256;
 
 function unreadableMessage(path: string, code: string): string {
   return `${path}: cannot be read (${code})`;

@@ -1,5 +1,6 @@
 /** Worker-thread extraction gives the same report as the main thread, byte for byte. */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../src/config/config.js';
@@ -17,6 +18,17 @@ describe('worker threads', () => {
     const one = await run(0);
     expect(await run(2)).toBe(one);
     expect(await run(3)).toBe(one);
+    // Through the facts cache too: one thread extracts what it lacks in batches as it hashes, two at the end.
+    for (const workers of [0, 2]) {
+      const cacheDir = mkdtempSync(join(tmpdir(), 'dispatch-lint-threads-cache-'));
+      try {
+        const cached = async () => formatJson((await lint({ paths: all.filter((path) => !path.startsWith(corpusRoot) || existsSync(path)), cwd: projectRoot, config: defaultConfig(), workers, cacheDir })).report);
+        expect(await cached(), `cold, ${workers} workers`).toBe(one);
+        expect(await cached(), `warm, ${workers} workers`).toBe(one);
+      } finally {
+        rmSync(cacheDir, { recursive: true, force: true });
+      }
+    }
   });
 
   it('share files by size: largest first, each to the lightest share', () => {

@@ -30,6 +30,11 @@ export function usefulThreads(cores = availableParallelism()): number {
 /** Files per thread before another thread is worth starting (measured on 2 cores: see above). */
 const FILES_PER_THREAD_MINIMUM = 1_250;
 
+/** How many threads extractInParallel uses for `fileCount` files (`workers` forces a count). */
+export function threadsFor(fileCount: number, workers?: number): number {
+  return Math.min(workers ?? Math.min(usefulThreads(), Math.floor(fileCount / FILES_PER_THREAD_MINIMUM)), fileCount);
+}
+
 export interface ExtractionSettings {
   values: Config['values'];
   /** Where the repositories' other files are read from (plain data: it crosses to worker threads). */
@@ -47,7 +52,7 @@ export interface Extracted {
 }
 
 export async function extractInParallel(files: WorkflowInputFile[], settings: ExtractionSettings, workers?: number, recordReads = false): Promise<Extracted> {
-  const count = Math.min(workers ?? Math.min(usefulThreads(), Math.floor(files.length / FILES_PER_THREAD_MINIMUM)), files.length);
+  const count = threadsFor(files.length, workers);
   if (count <= 1) return extractAll(files, settings, recordReads);
   const shares = shareBySize(files, count);
   // The main thread takes the first share itself: one thread fewer to start, and it would only wait otherwise.
