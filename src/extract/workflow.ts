@@ -537,14 +537,11 @@ class WorkflowWalker {
     const contextFor = (combination: Record<string, JsonValue> | undefined): StepContext => {
       const built = contexts.get(combination);
       if (built) return built;
-      let scope = this.withMatrix(job.workflowScope, combination);
-      if (place.inputs) scope = { ...scope, contexts: { ...scope.contexts, inputs: place.inputs(combination) } };
-      for (const env of [...job.envNodes, mapAt(step, 'env')]) scope = this.layer(scope, env);
       const context: StepContext = {
         repo: this.file.repo,
         path: place.path,
         job: job.jobId,
-        scope,
+        scope: this.stepScope(step, job, place, combination),
         rawEnv: stepRawEnv,
         // Built only for the rare step that sends: a set per step made long jobs quadratic.
         stepIdsBefore: idsIn(job.stepIds.slice(0, job.index)),
@@ -611,12 +608,7 @@ class WorkflowWalker {
     }
     const callerInputs = new Map([...declared, ...passed]);
     const via: SendVia = place.via ?? { kind: 'composite', path: place.path, position: place.source.positionOf(uses) };
-    const callerScope = (combination: Record<string, JsonValue> | undefined) => {
-      let scope = this.withMatrix(job.workflowScope, combination);
-      if (place.inputs) scope = { ...scope, contexts: { ...scope.contexts, inputs: place.inputs(combination) } };
-      for (const env of [...job.envNodes, mapAt(step, 'env')]) scope = this.layer(scope, env);
-      return scope;
-    };
+    const callerScope = (combination: Record<string, JsonValue> | undefined) => this.stepScope(step, job, place, combination);
     const inner: Place = {
       source: action.source,
       root: action.root,
@@ -788,6 +780,14 @@ class WorkflowWalker {
   private inputType(name: string | undefined): string | undefined {
     if (name === undefined) return undefined;
     return [...this.inputTypes].find(([input]) => input.toLowerCase() === name)?.[1];
+  }
+
+  /** What a step's expressions see for one matrix combination: the workflow's scope, the matrix, the inputs, the job's and step's env. */
+  private stepScope(step: YAMLMap, job: JobPlace, place: Place, combination: Record<string, JsonValue> | undefined): Scope {
+    let scope = this.withMatrix(job.workflowScope, combination);
+    if (place.inputs) scope = { ...scope, contexts: { ...scope.contexts, inputs: place.inputs(combination) } };
+    for (const env of [...job.envNodes, mapAt(step, 'env')]) scope = this.layer(scope, env);
+    return scope;
   }
 
   private withMatrix(scope: Scope, combination: Record<string, JsonValue> | undefined): Scope {
