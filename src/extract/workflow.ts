@@ -200,7 +200,9 @@ function parseWithYaml(text: string, lineCounter: LineCounter, source: SourceFil
   const { doc, stoppedCounting } = parsed;
   if (doc.errors.length > 0) {
     // Only the errors that will be listed get positions: a file of a million errors must not cost a million.
-    if (doc.errors.some((error) => isStackOverflow(error))) {
+    // yaml reports its own stack overflow as RESOURCE_EXHAUSTION; other errors quote the file's text, which may say
+    // "call stack" itself.
+    if (doc.errors.some((error) => error.code === 'RESOURCE_EXHAUSTION' && isStackOverflow(error))) {
       // `yaml` turns its own stack overflow into an error where the stack ran out, which depends on the machine.
       const deep = firstBracketDeeperThan(text, MAX_NESTING_DEPTH) ?? 0;
       facts.syntaxErrors.push({ message: TOO_DEEP_YAML, position: source.positionOfOffsets(deep, deep + 1) });

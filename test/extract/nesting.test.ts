@@ -17,6 +17,11 @@ describe('nesting judged from the text, before any parser recurses', () => {
     expect(textNestingBeyond(`a: '${'['.repeat(100)}'\nb: "${'{'.repeat(100)}" # ${'['.repeat(100)}\n`, 5)).toBeUndefined();
   });
 
+  it('a YAML error that quotes "call stack" from the file is a YAML error, not a stack overflow', () => {
+    const facts = extractWorkflow({ repo: 'acme/web', path: '.github/workflows/w.yml', text: 'on: push\nx: }\ncall stack\n' });
+    expect(facts.syntaxErrors.map((error) => error.message)).toEqual(['invalid YAML: Unexpected flow-map-end token in YAML stream: "}"', 'invalid YAML: Unexpected scalar token in YAML stream: "call stack"']);
+  });
+
   it('gives the same verdict and place whether or not the YAML parser would run out of stack here', () => {
     const deep = `on: push\njobs:\n  a:\n    steps:\n      ${'- '.repeat(2_000)}x\n`;
     // Four levels open at the line (on, jobs, a, steps): the 61st dash, at column 7 + 60 * 2, is the 65th level.
