@@ -533,6 +533,8 @@ class WorkflowWalker {
     const stepRawEnv = this.rawEnv(job.rawEnv, mapAt(step, 'env'), place.source);
     const stepEnvRefs = [...(mapAt(step, 'env')?.items ?? [])].flatMap((pair) => (isScalar(pair.value) ? [this.inputRef(pair.value, place.source)] : []));
     const conditionScalars = [...place.conditions, ...job.conditions, scalarAt(step, 'if')];
+    const conditionTexts = conditionScalars.flatMap((condition) => conditionText(condition) ?? []);
+    const events = eventConstraintOf(conditionScalars.flatMap((condition) => parsedCondition(condition)), conditionTexts);
     // What a send sees is the step's, not the command's: built once per matrix combination, so a step of
     // thousands of commands (a 1 MB `&&` chain) does not rebuild the same scope for each.
     const contexts = new Map<Record<string, JsonValue> | undefined, StepContext>();
@@ -552,7 +554,7 @@ class WorkflowWalker {
         triggers: this.facts.triggers,
         steps: job.jobSteps,
         jobs: job.jobs,
-        conditions: conditionScalars.flatMap((condition) => conditionText(condition) ?? []),
+        conditions: conditionTexts,
         inputTypes: place.inputTypes,
       };
       if (place.fileRepo) context.fileRepo = place.fileRepo;
@@ -560,7 +562,6 @@ class WorkflowWalker {
       if (place.callerInputs) context.callerInputs = place.callerInputs;
       if (place.callerSecrets) context.callerSecrets = place.callerSecrets;
       if (job.permissions) context.permissions = job.permissions;
-      const events = eventConstraintOf(conditionScalars.flatMap((condition) => parsedCondition(condition)), conditionScalars.flatMap((condition) => conditionText(condition) ?? []));
       if (events) context.events = events;
       if (job.environment !== undefined) context.environment = job.environment;
       if (combination) context.matrix = combination;

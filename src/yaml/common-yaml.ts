@@ -196,7 +196,7 @@ class CommonYamlReader {
       const below = this.nextContent(line + 1);
       if (below < this.lines && (this.indents[below]! > column || (this.indents[below] === column && this.isSeqItem(this.starts[below]! + column)))) {
         // A scalar on the next line only right under a bare `key:` (comments or blank lines between: not modelled).
-        return { key, value: this.blockNode(below, at >= lineEnd && below === line + 1 && this.indents[below]! > column ? column : undefined) };
+        return { key, value: this.blockNode(below, at >= lineEnd && below === line + 1 ? column : undefined) };
       }
       if (at < lineEnd) giveUp(); // `key: # comment` with nothing under it: yaml's empty-value range is not modelled
       // Comment lines after an empty value belong to it in yaml (to the next token); at the top level it ends
