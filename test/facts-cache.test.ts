@@ -1,10 +1,13 @@
 /** The facts cache: the same report with it and without, and an entry trusted only while what it was read from is unchanged. */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultConfig, type Config } from '../src/config/config.js';
 import { lint } from '../src/engine.js';
+import { FactsCache } from '../src/extract/facts-cache.js';
+import type { WorkflowFacts } from '../src/model.js';
+import { gitBlobOid } from '../src/sources/github/blob-cache.js';
 import { formatJson } from '../src/report/json.js';
 import { corpusRoot, projectRoot, runCli } from './support/lint.js';
 
@@ -58,13 +61,18 @@ describe('facts cache', () => {
     expect(store).toBeDefined();
     const good = readFileSync(store as string, 'utf8');
     // The entries and their checksum, not the files' metadata (it carries the time it was taken) or its checksum.
-    const withoutStats = (text: string) => [(JSON.parse(text.slice(0, text.indexOf('\n'))) as { checksum: string }).checksum, text.slice(text.indexOf('\n') + 1, text.lastIndexOf('\n', text.length - 2))];
-    expect(good.split('\n')[0]).toMatch(/^\{"format":"dispatch-lint facts cache 3","checksum":"[0-9a-f]{64}","statsChecksum":"[0-9a-f]{64}"\}$/);
+    const lines = (text: string) => text.split('\n').slice(0, -1);
+    // The facts lines and the index, and the header's checksum of them.
+    const withoutStats = (text: string) => [(JSON.parse(lines(text).at(-1) as string) as { checksum: string }).checksum, lines(text).slice(0, -2)];
+    expect(lines(good).at(-1)).toMatch(/^\{"format":"dispatch-lint facts cache 4","checksum":"[0-9a-f]{64}","statsChecksum":"[0-9a-f]{64}"\}$/);
+    // A line of facts per workflow file, then the index of their keys, the files' metadata and the header.
+    expect(lines(good)).toHaveLength((cold.cache?.misses ?? 0) + 3);
     // Facts changed (a send's event type) without the checksum: never trusted. Likewise another format's stamp,
     // the previous format's layout, a truncated file, and files that are not ours.
     const tampered = good.replace(/eventType/g, 'eventTypo');
-    const foreign = good.replace('dispatch-lint facts cache 3', 'something else 1');
-    const previousFormat = JSON.stringify({ format: 'dispatch-lint facts cache 2', checksum: 'x', body: '[]' });
+    const foreign = good.replace('dispatch-lint facts cache 4', 'something else 1');
+    // Format 3 put the header first: the same lines, reordered, under its stamp.
+    const previousFormat = [lines(good).at(-1)?.replace('cache 4', 'cache 3'), lines(good).at(-3), ...lines(good).slice(0, -3), lines(good).at(-2), ''].join('\n');
     for (const damage of [good.slice(0, Math.floor(good.length / 2)), 'not json at all', '', tampered, foreign, previousFormat, '[]', 'null', '\n\n\n']) {
       writeFileSync(store as string, damage);
       const run = await lintWith([path], cacheDir);
@@ -140,5 +148,60 @@ describe('facts cache', () => {
     expect(without.status).toBe(withCache.status);
     // Warm, from the cache the first run wrote.
     expect(runCli([fixture, '--format', 'json'], { env: { XDG_CACHE_HOME: cacheHome } }).stdout).toBe(withCache.stdout);
+  });
+
+  describe('its store, written as the lint goes', () => {
+    const facts = (eventType: string): WorkflowFacts => ({ repo: 'acme/a', path: '.github/workflows/a.yml', triggers: [eventType], sends: [], payloadReads: [], listenerProblems: [], syntaxErrors: [], notes: [] });
+    const file = (text: string) => ({ repo: 'acme/a', path: '.github/workflows/a.yml', text });
+
+    it('keeps the latest facts of a file extracted twice in one lint (GitHub mode, with the files it asked for)', () => {
+      const dir = temporary('dispatch-lint-cache-');
+      const first = new FactsCache(dir, '1.0.0', {}, 'scope');
+      const key = first.keyOf(file('on: push\n'));
+      expect(first.get(key, undefined)).toBeUndefined();
+      first.set(key, facts('without-the-action'), [['acme/a', 'action.yml', null]]);
+      first.set(key, facts('with-the-action'), [['acme/a', 'action.yml', gitBlobOid('runs: {}\n')]]);
+      first.save();
+      const withAction = { read: (_repo: string, path: string) => (path === 'action.yml' ? 'runs: {}\n' : undefined) };
+      expect(new FactsCache(dir, '1.0.0', {}, 'scope').get(key, withAction)?.triggers).toEqual(['with-the-action']);
+      // The first extraction's entry (the action absent) is gone, not merely shadowed.
+      expect(new FactsCache(dir, '1.0.0', {}, 'scope').get(key, { read: () => undefined })).toBeUndefined();
+    });
+
+    it('writes a store whose entries all read back, and removes half-written copies an hour old', () => {
+      const dir = temporary('dispatch-lint-cache-');
+      const cache = new FactsCache(dir, '1.0.0', {}, 'scope');
+      const keys = ['a', 'b', 'c'].map((name) => cache.keyOf(file(`on: ${name}\n`)));
+      keys.forEach((key, index) => {
+        expect(cache.get(key, undefined)).toBeUndefined();
+        cache.set(key, facts(`event-${index}`), []);
+      });
+      const folder = join(dir, 'facts');
+      const [store] = storeFiles(dir);
+      // Mid-lint: the copy being written sits beside where the store will be, and no store yet.
+      expect(store).toMatch(/\.json\.\d+\.tmp$/);
+      const stale = `${(store as string).replace(/\.\d+\.tmp$/, '')}.1.tmp`;
+      const recent = `${(store as string).replace(/\.\d+\.tmp$/, '')}.2.tmp`;
+      writeFileSync(stale, 'half');
+      writeFileSync(recent, 'half');
+      const hourAgo = new Date(Date.now() - 61 * 60 * 1000);
+      utimesSync(stale, hourAgo, hourAgo);
+      cache.save();
+      expect(readdirSync(folder).sort()).toEqual([basename(recent), basename((store as string).replace(/\.\d+\.tmp$/, ''))].sort());
+      const again = new FactsCache(dir, '1.0.0', {}, 'scope');
+      expect(keys.map((key) => again.get(key, undefined)?.triggers)).toEqual([['event-0'], ['event-1'], ['event-2']]);
+      expect(again.hits).toBe(3);
+    });
+
+    it('a cache folder it cannot write to costs the store, not the lint', () => {
+      const dir = temporary('dispatch-lint-cache-');
+      writeFileSync(join(dir, 'facts'), 'a file where the folder should be');
+      const cache = new FactsCache(dir, '1.0.0', {}, 'scope');
+      const key = cache.keyOf(file('on: push\n'));
+      expect(cache.get(key, undefined)).toBeUndefined();
+      expect(() => cache.set(key, facts('push'), [])).not.toThrow();
+      expect(() => cache.save()).not.toThrow();
+      expect(new FactsCache(dir, '1.0.0', {}, 'scope').get(key, undefined)).toBeUndefined();
+    });
   });
 });

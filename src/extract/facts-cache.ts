@@ -9,22 +9,25 @@
  * RepositoryFiles, absent ones included) are recorded with their blob ids, and the entry holds only while every
  * one of them still reads the same.
  *
- * The store is one file per set of linted repositories (so two orgs do not evict each other), written whole after
- * the lint with what this lint used. It is lines of JSON: a header (format stamp, checksums), the entries' keys and
- * reads, each entry's facts on a line of its own, and the local files' metadata. Facts stay JSON text until a lint
- * asks for them, so a warm lint parses each once and never unescapes a body holding them all. A file that is
- * corrupt, truncated, from another version, or not ours, is ignored (and replaced by the next write), never trusted.
+ * The store is one file per set of linted repositories (so two orgs do not evict each other), holding what the
+ * last lint used. It is lines of JSON: each entry's facts on a line of its own, then the entries' keys and reads
+ * (in the same order), the local files' metadata, and last a header (format stamp, checksums). Facts come first so
+ * that a lint which extracts anything writes them out as it goes (to a file beside the store, renamed over it at the
+ * end) instead of holding every file's facts twice, as objects and as text, until the end. Facts stay JSON text
+ * until a lint asks for them, so a warm lint parses each once and never unescapes a body holding them all. A file
+ * that is corrupt, truncated, from another version, or not ours, is ignored (and replaced by the next write), never
+ * trusted.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { WorkflowFacts } from '../model.js';
 import { gitBlobOid } from '../sources/github/blob-cache.js';
 import type { RepositoryFiles } from './repository-files.js';
 import type { WorkflowInputFile } from './workflow.js';
 
 /** Bump when the file's layout changes. The tool's version is part of every key besides. */
-const FORMAT = 'dispatch-lint facts cache 3';
+const FORMAT = 'dispatch-lint facts cache 4';
 
 /**
  * A local file's metadata when it was last hashed, and the blob id it hashed to, so an unchanged file is judged by
@@ -52,9 +55,16 @@ interface Entry {
   reads: FileRead[];
 }
 
+/** An entry this lint keeps: its facts' text until it is written out (see StoreWriter), and the stored entry it was. */
+interface KeptEntry {
+  facts?: string;
+  reads: FileRead[];
+  from?: Entry;
+}
+
 interface StoreHeader {
   format: string;
-  /** sha256 of the entry lines (keys and reads, then the facts), as written. */
+  /** sha256 of the entry lines (the facts, then the keys and reads), each with its newline, as written. */
   checksum: string;
   /** sha256 of the metadata line. */
   statsChecksum: string;
@@ -64,7 +74,14 @@ export class FactsCache {
   private readonly file: string;
   private readonly settingsKey: string;
   private readonly old = new Map<string, Entry>();
-  private readonly kept = new Map<string, Entry>();
+  /** Each key's latest entry in this lint (a file extracted again, in GitHub mode, with the files it asked for). */
+  private readonly kept = new Map<string, KeptEntry>();
+  /** Where kept entries are written as they are met, once this lint has extracted anything; null once that failed. */
+  private writer: StoreWriter | null | undefined;
+  /** The keys and reads of the facts lines written, in order (a key kept again has a later line, which wins). */
+  private readonly written: [string, FileRead[]][] = [];
+  /** Entries kept before writing started. */
+  private unwritten: [string, KeptEntry][] = [];
   /** Files whose facts came from the cache, and files extracted, in this lint. */
   hits = 0;
   misses = 0;
@@ -92,7 +109,7 @@ export class FactsCache {
 
   /** The cached facts, when every file they were read from reads the same now (a fresh copy: callers may change it). */
   get(key: string, files: RepositoryFiles | undefined): WorkflowFacts | undefined {
-    const entry = this.old.get(key) ?? this.kept.get(key);
+    const entry = this.old.get(key);
     const current = entry?.reads.every(([repo, path, oid]) => {
       const text = files?.read(repo, path);
       return (text === undefined ? null : gitBlobOid(text)) === oid;
@@ -109,7 +126,7 @@ export class FactsCache {
       return undefined;
     }
     this.hits++;
-    this.kept.set(key, entry);
+    this.keep(key, { facts: entry.facts, reads: entry.reads, from: entry });
     return facts;
   }
 
@@ -131,48 +148,162 @@ export class FactsCache {
   }
 
   set(key: string, facts: WorkflowFacts, reads: FileRead[]): void {
-    this.kept.set(key, { facts: JSON.stringify(facts), reads });
+    // Something new: the store will be rewritten, so from here on what is kept is written out as it is met.
+    if (this.writer === undefined) this.startWriting();
+    this.keep(key, { facts: JSON.stringify(facts), reads });
   }
 
   /** Writes what this lint used (entries of files no longer linted are dropped). A failure to write is not the lint's. */
   save(): void {
     // Nothing new and nothing dropped: the store on disk already says exactly this.
     if (this.misses === 0 && this.kept.size === this.old.size && this.loadedIntact && !this.statsChanged && this.keptStats.size === this.oldStats.size) return;
-    const entries = [...this.kept];
-    // JSON.stringify escapes every newline inside a value, so each of these is one line.
-    const entryLines = [JSON.stringify(entries.map(([key, entry]) => [key, entry.reads])), ...entries.map(([, entry]) => entry.facts)].join('\n');
-    const stats = JSON.stringify([...this.keptStats]);
-    const header: StoreHeader = { format: FORMAT, checksum: sha256(entryLines), statsChecksum: sha256(stats) };
+    if (this.writer === undefined) this.startWriting();
+    const writer = this.writer;
+    if (!writer) return;
+    try {
+      writer.write(JSON.stringify(this.written));
+      const stats = JSON.stringify([...this.keptStats]);
+      const header: StoreHeader = { format: FORMAT, checksum: writer.digest(), statsChecksum: sha256(stats) };
+      writer.write(stats);
+      writer.write(JSON.stringify(header));
+      writer.commit(this.file);
+    } catch {
+      writer.abandon(); // A read-only or full cache folder costs speed next time, nothing else.
+    }
+  }
+
+  /** Keeps an entry for the next store; once the store is being written, it is written out now. */
+  private keep(key: string, entry: KeptEntry): void {
+    if (entry.from !== undefined && this.kept.get(key)?.from === entry.from) return; // the same stored entry again
+    this.kept.set(key, entry);
+    if (this.writer === undefined) this.unwritten.push([key, entry]);
+    else this.writeOut(key, entry);
+  }
+
+  /** Opens the next store beside this one, and writes out what is kept so far. */
+  private startWriting(): void {
     try {
       mkdirSync(join(this.file, '..'), { recursive: true });
-      // Written aside and renamed, so a reader never sees half a file.
-      const partial = `${this.file}.${process.pid}.tmp`;
-      writeFileSync(partial, `${JSON.stringify(header)}\n${entryLines}\n${stats}\n`);
-      renameSync(partial, this.file);
+      this.writer = new StoreWriter(`${this.file}.${process.pid}.tmp`);
     } catch {
-      // A read-only or full cache folder costs speed next time, nothing else.
+      this.writer = null;
+    }
+    for (const [key, entry] of this.unwritten) this.writeOut(key, entry);
+    this.unwritten = [];
+  }
+
+  private writeOut(key: string, entry: KeptEntry): void {
+    const writer = this.writer;
+    const facts = entry.facts;
+    delete entry.facts;
+    if (!writer || facts === undefined) return;
+    try {
+      writer.write(facts);
+      this.written.push([key, entry.reads]);
+    } catch {
+      writer.abandon();
+      this.writer = null;
     }
   }
 }
+
+/**
+ * The next store, written line by line to a file beside it (renamed over it when whole, so a reader never sees half a
+ * file), in chunks of about a megabyte, with the checksum of its entry lines worked out as they go.
+ */
+class StoreWriter {
+  private readonly fd: number;
+  private readonly hash = createHash('sha256');
+  private chunk = '';
+  private open = true;
+
+  constructor(private readonly partial: string) {
+    this.fd = openSync(partial, 'w');
+  }
+
+  write(line: string): void {
+    this.chunk += `${line}\n`;
+    if (this.chunk.length >= WRITE_CHUNK) this.flush();
+  }
+
+  /** The checksum of every line written so far. */
+  digest(): string {
+    this.flush();
+    return this.hash.copy().digest('hex');
+  }
+
+  commit(file: string): void {
+    this.flush();
+    this.close();
+    renameSync(this.partial, file);
+    removeStaleCopies(file);
+  }
+
+  abandon(): void {
+    try {
+      this.close();
+      rmSync(this.partial, { force: true });
+    } catch {
+      // Left behind: a stray file in the cache folder, never read (its name is not a store's).
+    }
+  }
+
+  private flush(): void {
+    if (this.chunk === '') return;
+    this.hash.update(this.chunk);
+    writeSync(this.fd, this.chunk);
+    this.chunk = '';
+  }
+
+  private close(): void {
+    if (!this.open) return;
+    this.open = false;
+    closeSync(this.fd);
+  }
+}
+
+const WRITE_CHUNK = 1 << 20;
+
+/**
+ * Removes the half-written stores a lint left beside `file` when it was stopped before its end (they are written
+ * during the lint, see StoreWriter). One an hour old is not another lint's that is still running.
+ */
+function removeStaleCopies(file: string): void {
+  const dir = dirname(file);
+  const prefix = `${basename(file)}.`;
+  try {
+    for (const name of readdirSync(dir)) {
+      if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+      const path = join(dir, name);
+      if (statSync(path).mtimeMs < Date.now() - STALE_COPY_MS) rmSync(path, { force: true });
+    }
+  } catch {
+    // Left for the next lint to remove.
+  }
+}
+
+const STALE_COPY_MS = 60 * 60 * 1000;
 
 function readStore(file: string): { entries: [string, Entry][]; stats: [string, StatEntry][] } {
   const none = { entries: [], stats: [] };
   try {
     const text = readFileSync(file, 'utf8');
-    const headerEnd = text.indexOf('\n');
-    const statsStart = text.lastIndexOf('\n', text.length - 2);
-    if (headerEnd < 0 || statsStart <= headerEnd || !text.endsWith('\n')) return none;
-    const header = JSON.parse(text.slice(0, headerEnd)) as Partial<StoreHeader> | null;
-    const entryLines = text.slice(headerEnd + 1, statsStart);
-    if (header?.format !== FORMAT || header.checksum !== sha256(entryLines)) return none;
-    const lines = entryLines.split('\n');
-    const index = JSON.parse(lines[0] as string) as unknown;
-    if (!Array.isArray(index) || index.length !== lines.length - 1) return none;
+    if (!text.endsWith('\n')) return none;
+    // From the end: the header, the metadata, the index of keys and reads; the facts lines before them.
+    const headerStart = text.lastIndexOf('\n', text.length - 2) + 1;
+    const statsStart = headerStart > 0 ? text.lastIndexOf('\n', headerStart - 2) + 1 : -1;
+    const indexStart = statsStart > 0 ? text.lastIndexOf('\n', statsStart - 2) + 1 : -1;
+    if (indexStart < 0) return none;
+    const header = JSON.parse(text.slice(headerStart, -1)) as Partial<StoreHeader> | null;
+    if (header?.format !== FORMAT || header.checksum !== sha256(text.slice(0, statsStart))) return none;
+    const index = JSON.parse(text.slice(indexStart, statsStart - 1)) as unknown;
+    const lines = indexStart === 0 ? [] : text.slice(0, indexStart - 1).split('\n');
+    if (!Array.isArray(index) || index.length !== lines.length) return none;
     const entries: [string, Entry][] = [];
     index.forEach((item: unknown, at) => {
-      if (Array.isArray(item) && typeof item[0] === 'string' && Array.isArray(item[1])) entries.push([item[0], { facts: lines[at + 1] as string, reads: item[1] as FileRead[] }]);
+      if (Array.isArray(item) && typeof item[0] === 'string' && Array.isArray(item[1])) entries.push([item[0], { facts: lines[at] as string, reads: item[1] as FileRead[] }]);
     });
-    return { entries, stats: readStats(text.slice(statsStart + 1, -1), header.statsChecksum) };
+    return { entries, stats: readStats(text.slice(statsStart, headerStart - 1), header.statsChecksum) };
   } catch {
     return none; // Absent, unreadable or not ours: start afresh.
   }
