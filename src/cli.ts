@@ -97,6 +97,9 @@ Exit status: 0 no errors (and warnings within --max-warnings), 1 findings that f
 an invalid config or a scan that could not complete.
 `;
 
+/** For the process's entry point (bin/dispatch-lint.js): see src/util/heap.ts. */
+export { limitHeapGrowth } from './util/heap.js';
+
 export async function main(argv: string[], given: Io = defaultIo()): Promise<number> {
   // The token never reaches the output, whole or in part, whatever text carries it (the sources mask it too).
   const io: Io = { ...given, stdout: (text) => given.stdout(maskOutput(text, given.env)), stderr: (text) => given.stderr(maskOutput(text, given.env)) };
