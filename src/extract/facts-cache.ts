@@ -51,13 +51,14 @@ export type FileRead = [repo: string, path: string, oid: string | null];
 
 /** The facts as JSON text (parsed afresh on each use, so nobody's changes reach the cache), and the files read. */
 interface Entry {
-  facts: string;
+  /** A stored entry's bytes are a view of the store as read (outside V8's heap), decoded only when asked for. */
+  facts: string | Buffer;
   reads: FileRead[];
 }
 
 /** An entry this lint keeps: its facts' text until it is written out (see StoreWriter), and the stored entry it was. */
 interface KeptEntry {
-  facts?: string;
+  facts?: string | Buffer;
   reads: FileRead[];
   from?: Entry;
 }
@@ -120,7 +121,7 @@ export class FactsCache {
     }
     let facts: WorkflowFacts;
     try {
-      facts = JSON.parse(entry.facts) as WorkflowFacts;
+      facts = JSON.parse(typeof entry.facts === 'string' ? entry.facts : entry.facts.toString('utf8')) as WorkflowFacts;
     } catch {
       this.misses++; // Past the checksum only by a collision; still never trusted.
       return undefined;
@@ -153,8 +154,22 @@ export class FactsCache {
     this.keep(key, { facts: JSON.stringify(facts), reads });
   }
 
-  /** Writes what this lint used (entries of files no longer linted are dropped). A failure to write is not the lint's. */
+  /**
+   * Writes what this lint used (entries of files no longer linted are dropped), and lets go of the stored text and the
+   * entries: the lint's rules run after, and should not run beside a second copy of every file's facts. A failure to
+   * write is not the lint's.
+   */
   save(): void {
+    try {
+      this.write();
+    } finally {
+      for (const map of [this.old, this.kept, this.oldStats, this.keptStats]) map.clear();
+      this.unwritten = [];
+      this.written.length = 0;
+    }
+  }
+
+  private write(): void {
     // Nothing new and nothing dropped: the store on disk already says exactly this.
     if (this.misses === 0 && this.kept.size === this.old.size && this.loadedIntact && !this.statsChanged && this.keptStats.size === this.oldStats.size) return;
     if (this.writer === undefined) this.startWriting();
@@ -221,9 +236,16 @@ class StoreWriter {
     this.fd = openSync(partial, 'w');
   }
 
-  write(line: string): void {
-    this.chunk += `${line}\n`;
-    if (this.chunk.length >= WRITE_CHUNK) this.flush();
+  write(line: string | Buffer): void {
+    if (typeof line === 'string') {
+      this.chunk += `${line}\n`;
+      if (this.chunk.length >= WRITE_CHUNK) this.flush();
+      return;
+    }
+    this.flush();
+    this.hash.update(line);
+    writeSync(this.fd, line);
+    this.chunk = '\n';
   }
 
   /** The checksum of every line written so far. */
@@ -287,27 +309,36 @@ const STALE_COPY_MS = 60 * 60 * 1000;
 function readStore(file: string): { entries: [string, Entry][]; stats: [string, StatEntry][] } {
   const none = { entries: [], stats: [] };
   try {
-    const text = readFileSync(file, 'utf8');
-    if (!text.endsWith('\n')) return none;
+    // Kept as bytes: the facts lines stay views of them, outside V8's heap, until a lint asks for one.
+    const bytes = readFileSync(file);
+    if (bytes.length === 0 || bytes[bytes.length - 1] !== NEWLINE) return none;
     // From the end: the header, the metadata, the index of keys and reads; the facts lines before them.
-    const headerStart = text.lastIndexOf('\n', text.length - 2) + 1;
-    const statsStart = headerStart > 0 ? text.lastIndexOf('\n', headerStart - 2) + 1 : -1;
-    const indexStart = statsStart > 0 ? text.lastIndexOf('\n', statsStart - 2) + 1 : -1;
+    const headerStart = bytes.lastIndexOf(NEWLINE, bytes.length - 2) + 1;
+    const statsStart = headerStart > 0 ? bytes.lastIndexOf(NEWLINE, headerStart - 2) + 1 : -1;
+    const indexStart = statsStart > 0 ? bytes.lastIndexOf(NEWLINE, statsStart - 2) + 1 : -1;
     if (indexStart < 0) return none;
-    const header = JSON.parse(text.slice(headerStart, -1)) as Partial<StoreHeader> | null;
-    if (header?.format !== FORMAT || header.checksum !== sha256(text.slice(0, statsStart))) return none;
-    const index = JSON.parse(text.slice(indexStart, statsStart - 1)) as unknown;
-    const lines = indexStart === 0 ? [] : text.slice(0, indexStart - 1).split('\n');
+    const header = JSON.parse(bytes.toString('utf8', headerStart, bytes.length - 1)) as Partial<StoreHeader> | null;
+    if (header?.format !== FORMAT || header.checksum !== createHash('sha256').update(bytes.subarray(0, statsStart)).digest('hex')) return none;
+    const index = JSON.parse(bytes.toString('utf8', indexStart, statsStart - 1)) as unknown;
+    const lines: Buffer[] = [];
+    // A newline byte is never part of a longer UTF-8 sequence, so the lines split where the text's lines do.
+    for (let start = 0; start < indexStart; ) {
+      const end = bytes.indexOf(NEWLINE, start);
+      lines.push(bytes.subarray(start, end));
+      start = end + 1;
+    }
     if (!Array.isArray(index) || index.length !== lines.length) return none;
     const entries: [string, Entry][] = [];
     index.forEach((item: unknown, at) => {
-      if (Array.isArray(item) && typeof item[0] === 'string' && Array.isArray(item[1])) entries.push([item[0], { facts: lines[at] as string, reads: item[1] as FileRead[] }]);
+      if (Array.isArray(item) && typeof item[0] === 'string' && Array.isArray(item[1])) entries.push([item[0], { facts: lines[at] as Buffer, reads: item[1] as FileRead[] }]);
     });
-    return { entries, stats: readStats(text.slice(statsStart, headerStart - 1), header.statsChecksum) };
+    return { entries, stats: readStats(bytes.toString('utf8', statsStart, headerStart - 1), header.statsChecksum) };
   } catch {
     return none; // Absent, unreadable or not ours: start afresh.
   }
 }
+
+const NEWLINE = 0x0a;
 
 /** The metadata line: dropped whole when its checksum fails, entry by entry when an entry is malformed. */
 function readStats(text: string, checksum: string | undefined): [string, StatEntry][] {
