@@ -2,7 +2,7 @@
  * One lint run: sources → extraction (once per file) → index → rules → sorted findings. Nothing here
  * prints; the CLI and formatters decide what to show.
  */
-import { readFileSync, statSync, type Stats } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { RULES } from '../rules/index.js';
 import { defaultConfig, findConfigFile, ignoreMatcher, loadConfig, type Config } from './config/config.js';
@@ -304,9 +304,11 @@ function unreadableMessage(path: string, code: string): string {
 /** Local workflow files' metadata as discovery took it (and when), for the facts cache to judge them by. */
 const statsTaken = new WeakMap<WorkflowInputFile, { stat: FileStat; takenAt: number }>();
 
-function statOf(path: string): Stats | undefined {
+/** The metadata the cache judges a file by, alone: a whole Stats (four Dates among its fields) kept per file was 8 MB at 10,000 files. */
+function statOf(path: string): FileStat | undefined {
   try {
-    return statSync(path);
+    const { size, mtimeMs, ctimeMs, ino } = statSync(path);
+    return { size, mtimeMs, ctimeMs, ino };
   } catch {
     return undefined; // Reading it will say why.
   }

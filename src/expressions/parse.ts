@@ -6,6 +6,7 @@ import { Lexer, Parser, type Expr } from '@actions/expressions';
 import type { Pos, Token } from '@actions/expressions/lexer';
 import { ContextAccess, IndexAccess, Literal, Star } from '@actions/expressions/ast';
 import { TokenType } from '@actions/expressions/lexer';
+import { ownCopy } from '../util/strings.js';
 
 const CONTEXTS = ['github', 'env', 'vars', 'secrets', 'inputs', 'matrix', 'steps', 'needs', 'job', 'jobs', 'runner', 'strategy'];
 const STATUS_AND_FILE_FUNCTIONS = [
@@ -23,9 +24,12 @@ const cache = new Map<string, ParseResult>();
 export function parseExpression(source: string): ParseResult {
   let result = cache.get(source);
   if (!result) {
-    result = parseUncached(source);
+    // The cache outlives the file: its key, and the tree's tokens sliced from it, must not be slices of the file's
+    // text, which V8 would keep whole for them.
+    const own = ownCopy(source);
+    result = parseUncached(own);
     if (cache.size > 50_000) cache.clear();
-    cache.set(source, result);
+    cache.set(own, result);
   }
   return result;
 }

@@ -24,6 +24,7 @@ import { basename, dirname, join } from 'node:path';
 import type { WorkflowFacts } from '../model.js';
 import { gitBlobOid } from '../sources/github/blob-cache.js';
 import type { RepositoryFiles } from './repository-files.js';
+import { ownCopy } from '../util/strings.js';
 import type { WorkflowInputFile } from './workflow.js';
 
 /** Bump when the file's layout changes. The tool's version is part of every key besides. */
@@ -362,7 +363,8 @@ export function recordingReads(files: RepositoryFiles): { files: RepositoryFiles
     files: {
       read(repo, path) {
         const text = files.read(repo, path);
-        if (!reads.some(([r, p]) => r === repo && p === path)) reads.push([repo, path, text === undefined ? null : gitBlobOid(text)]);
+        // Copied: the path is often cut from the workflow's text, and the entry outlives it (see ownCopy).
+        if (!reads.some(([r, p]) => r === repo && p === path)) reads.push([ownCopy(repo), ownCopy(path), text === undefined ? null : gitBlobOid(text)]);
         return text;
       },
     },
