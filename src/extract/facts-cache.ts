@@ -211,7 +211,7 @@ export class FactsCache {
   private writeOut(key: string, entry: KeptEntry): void {
     const writer = this.writer;
     const facts = entry.facts;
-    delete entry.facts;
+    entry.facts = undefined; // not `delete`, which would turn every entry into a slower, larger dictionary object
     if (!writer || facts === undefined) return;
     try {
       writer.write(facts);
