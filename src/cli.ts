@@ -97,8 +97,8 @@ Exit status: 0 no errors (and warnings within --max-warnings), 1 findings that f
 an invalid config or a scan that could not complete.
 `;
 
-/** For the process's entry point (bin/dispatch-lint.js): see src/util/heap.ts. */
-export { limitHeapGrowth } from './util/heap.js';
+/** For the process's entry point (bin/dispatch-lint.js): see src/util/v8-flags.ts. */
+export { tuneV8ForLint } from './util/v8-flags.js';
 
 export async function main(argv: string[], given: Io = defaultIo()): Promise<number> {
   // The token never reaches the output, whole or in part, whatever text carries it (the sources mask it too).

@@ -1,5 +1,5 @@
 /** Worker-thread extraction gives the same report as the main thread, byte for byte. */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -31,6 +31,20 @@ describe('worker threads', () => {
     }
   });
 
+  it('post the facts of a worker back a batch at a time, each in its place, unreadable files included', async () => {
+    const { extractInParallel, WORKER_BATCH } = (await import(join(projectRoot, 'dist', 'src', 'extract', 'parallel.js'))) as typeof import('../src/extract/parallel.js');
+    const texts = workflowTexts(join(projectRoot, 'fixtures'));
+    // Several batches per thread, and a file that cannot be read in the middle of a later batch.
+    const files = Array.from({ length: WORKER_BATCH * 5 }, (_, index) => ({ repo: `acme/r${index % 7}`, path: `.github/workflows/w${index}.yml`, text: texts[index % texts.length] as string }));
+    files[WORKER_BATCH * 3 + 17] = { repo: 'acme/gone', path: '.github/workflows/gone.yml', text: '', readFrom: join(tmpdir(), 'dispatch-lint-no-such-file.yml') } as (typeof files)[number];
+    const settings = { values: [] };
+    const one = await extractInParallel(files, settings, 1);
+    const two = await extractInParallel(files, settings, 2);
+    expect(JSON.stringify(two.facts)).toBe(JSON.stringify(one.facts));
+    expect(two.unreadable).toEqual({ [WORKER_BATCH * 3 + 17]: 'ENOENT' });
+    expect(one.unreadable).toEqual(two.unreadable);
+  });
+
   it('share files by size: largest first, each to the lightest share', () => {
     const file = (size: number) => ({ repo: 'o/r', path: `${size}.yml`, text: 'x'.repeat(size) });
     const files = [file(10), file(5000), file(4000), file(3000), file(2000), file(10)];
@@ -39,7 +53,20 @@ describe('worker threads', () => {
     expect(shareBySize(files, 1)).toEqual([[0, 1, 2, 3, 4, 5]]);
   });
 
-  it('run one JavaScript thread per one and a half cores, at least one (V8 keeps the rest busy)', () => {
-    expect([1, 2, 3, 4, 6, 8, 16].map((cores) => usefulThreads(cores))).toEqual([1, 1, 2, 2, 4, 5, 10]);
+  it('run one JavaScript thread per one and a half cores, rounded up (V8 needs room beside each)', () => {
+    expect([1, 2, 3, 4, 6, 8, 16].map((cores) => usefulThreads(cores))).toEqual([1, 2, 2, 3, 4, 6, 11]);
   });
 });
+
+/** The texts of every workflow file under `root`'s repositories (ORG/REPO/.github/workflows/*.yml). */
+function workflowTexts(root: string): string[] {
+  const texts: string[] = [];
+  for (const org of readdirSync(root, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name)) {
+    for (const repo of readdirSync(join(root, org))) {
+      const folder = join(root, org, repo, '.github', 'workflows');
+      if (!existsSync(folder)) continue;
+      for (const name of readdirSync(folder).sort()) if (/\.ya?ml$/.test(name)) texts.push(readFileSync(join(folder, name), 'utf8'));
+    }
+  }
+  return texts;
+}

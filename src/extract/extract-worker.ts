@@ -1,7 +1,13 @@
-/** Worker-thread entry: extract the files it was given and post the facts back. */
+/** Worker-thread entry: extract the files it was given, posting their facts back a batch at a time (see WORKER_BATCH). */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { WorkflowInputFile } from './workflow.js';
-import { extractAll, type ExtractionSettings } from './parallel.js';
+import { extractor, WORKER_BATCH, type Extracted, type ExtractionSettings, type WorkerMessage } from './parallel.js';
 
 const { files, settings, recordReads } = workerData as { files: WorkflowInputFile[]; settings: ExtractionSettings; recordReads: boolean };
-parentPort?.postMessage(extractAll(files, settings, recordReads));
+const extract = extractor(settings, recordReads);
+for (let from = 0; from < files.length; from += WORKER_BATCH) {
+  const batch: Required<Extracted> = { facts: [], reads: [], oids: [], unreadable: {} };
+  files.slice(from, from + WORKER_BATCH).forEach((file, index) => extract(file, index, batch));
+  parentPort?.postMessage({ from, extracted: batch } satisfies WorkerMessage);
+}
+parentPort?.postMessage({ done: true } satisfies WorkerMessage);

@@ -1,14 +1,16 @@
 /**
  * Extraction over many files, on the main thread or on worker threads too. Facts are plain data (no YAML
- * objects), so they cross the thread boundary by structured clone.
+ * objects), so they cross the thread boundary by structured clone, a batch at a time (see WORKER_BATCH).
  *
- * A thread per 1,250 files at most (at 1,000 files a second thread lost: a worker starts with a cold module graph
- * and JIT), and one JavaScript thread per one and a half cores: V8's own background threads (garbage collection
- * marking and sweeping, optimising compilation) keep about half a core busy beside each. Measured on the 2-core
- * machines this project runs on, idle (runLint on bench's corpus-shaped org of 10,000 files, no cache, workers 1
- * against 2, alternating): one thread 6.1-6.2 s wall and 9.2-9.4 s CPU, two threads 6.3 s wall, 11.9 s CPU and
- * 80 MB more memory; the synthetic org alike (1.5 s either way). So on two cores, one thread; on four, two.
- * Files are shared by size, not by count, since a file's cost grows with its bytes. `workers` forces a count.
+ * A thread per 1,250 files at most (a worker starts with a cold module graph and JIT), and one JavaScript thread per
+ * one and a half cores, rounded up: V8's own background threads (garbage collection, optimising compilation) need
+ * room beside each. Measured on the 2-core machines this project runs on, idle, with V8 tuned as the CLI tunes it
+ * (src/util/v8-flags.ts; runLint on bench's corpus-shaped orgs, no cache, workers 1 against 2, alternating, three
+ * runs each): 2,500 files 2.6-2.7 s against 2.2-2.4 s; 5,000 files 4.1-4.3 s against 3.2-3.4 s; 10,000 files
+ * 7.7-8.1 s and 166-169 MB against 5.8-6.4 s and 250-254 MB; bench's synthetic 10,000, 1.9 s against 1.5-1.6 s.
+ * (Before that tuning, V8 recompiling extraction's code kept the second core busy, and two threads gained nothing.)
+ * More cores than two were not measured. Files are shared by size, not by count, since a file's cost grows with
+ * its bytes. `workers` forces a count.
  */
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -22,9 +24,9 @@ import { recordingReads, type FileRead } from './facts-cache.js';
 import { repositoryFiles, type RepositoryFileSources } from './repository-files.js';
 import { extractWorkflow, type WorkflowInputFile } from './workflow.js';
 
-/** JavaScript threads that can run beside V8's background work (see above): one per one and a half cores. */
+/** JavaScript threads that can run beside V8's background work (see above): one per one and a half cores, rounded up. */
 export function usefulThreads(cores = availableParallelism()): number {
-  return Math.max(1, Math.floor(cores / 1.5));
+  return Math.max(1, Math.ceil(cores / 1.5));
 }
 
 /** Files per thread before another thread is worth starting (measured on 2 cores: see above). */
@@ -89,49 +91,89 @@ export function shareBySize(files: WorkflowInputFile[], count: number): number[]
 }
 
 export function extractAll(files: WorkflowInputFile[], settings: ExtractionSettings, recordReads = false): Extracted {
+  const extract = extractor(settings, recordReads);
+  const extracted: Required<Extracted> = { facts: [], reads: [], oids: [], unreadable: {} };
+  files.forEach((file, index) => extract(file, index, extracted));
+  return withoutEmpty(extracted, recordReads);
+}
+
+/**
+ * Extracts one file at a time into `into`: its facts at `index` (and with `recordReads` the files it read and its
+ * text's blob id), or why it could not be read. What files' extractions share (the config's values, the other files
+ * of the repositories) is set up once.
+ */
+export function extractor(settings: ExtractionSettings, recordReads: boolean): (given: WorkflowInputFile, index: number, into: Required<Extracted>) => void {
   const declared = declaredValues({ values: settings.values } as Config);
   const repository = settings.files ? repositoryFiles(settings.files) : undefined;
   const recorder = repository && recordReads ? recordingReads(repository) : undefined;
-  const reads: FileRead[][] = [];
-  const oids: string[] = [];
-  const unreadable: Record<number, string> = {};
-  const facts = files.map((given, index) => {
+  const readers = recorder?.files ?? repository;
+  return (given, index, into) => {
     // A file given by path is read here, and its text is garbage once its facts are out.
     let file = given;
     if (given.readFrom !== undefined) {
       try {
         file = { ...given, text: readFileSync(given.readFrom, 'utf8') };
       } catch (error) {
-        unreadable[index] = (error as NodeJS.ErrnoException).code ?? String(error);
+        into.unreadable[index] = (error as NodeJS.ErrnoException).code ?? String(error);
       }
     }
-    const readers = recorder?.files ?? repository;
     const workflow = extractWorkflow(file, { declared, ...(readers ? { files: readers } : {}) });
     // Suppression comments are read from the same text, into plain data kept beside the facts.
     const suppressions = file.rejectedBecause === undefined ? scanSuppressions(file.text) : undefined;
     if (suppressions) workflow.suppressions = suppressions;
     if (recordReads) {
-      reads.push(recorder?.take() ?? []);
-      oids.push(gitBlobOid(file.text));
+      into.reads[index] = recorder?.take() ?? [];
+      into.oids[index] = gitBlobOid(file.text);
     }
     // Facts hold strings sliced out of the file's text, and a V8 slice keeps its whole parent alive: kept as they
     // are, the facts of an org would hold every byte of its YAML until the end. A structured clone copies them out
-    // (worker threads' facts are cloned anyway, crossing to the main thread). Measured on the corpus-shaped org of
-    // 10,000 files, one thread: 105 MB live after extraction without, 51 MB with, the same wall time.
-    return isMainThread ? structuredClone(workflow) : workflow;
-  });
-  const extracted: Extracted = recordReads ? { facts, reads, oids } : { facts };
-  if (Object.keys(unreadable).length > 0) extracted.unreadable = unreadable;
-  return extracted;
+    // (a worker thread's facts are cloned anyway, posted to the main thread a batch at a time). Measured on the
+    // corpus-shaped org of 10,000 files, one thread: 105 MB live after extraction without, 51 MB with, the same wall
+    // time.
+    into.facts[index] = isMainThread ? structuredClone(workflow) : workflow;
+  };
 }
+
+function withoutEmpty(extracted: Required<Extracted>, recordReads: boolean): Extracted {
+  const result: Extracted = recordReads ? { facts: extracted.facts, reads: extracted.reads, oids: extracted.oids } : { facts: extracted.facts };
+  if (Object.keys(extracted.unreadable).length > 0) result.unreadable = extracted.unreadable;
+  return result;
+}
+
+/** What a worker thread posts: the extraction of its files from `from` on (indexes within the batch), or that it is done. */
+export type WorkerMessage = { from: number; extracted: Required<Extracted> } | { done: true };
+
+/**
+ * Files a worker extracts before posting their facts. Posted (copied out) and dropped a batch at a time, a worker
+ * holds a batch's facts and the texts they are cut from, not its whole share's: with the share posted at the end,
+ * two threads on the 30,000-file corpus-shaped org peaked at 477 MB against 268 MB for one.
+ */
+export const WORKER_BATCH = 256;
 
 function runWorker(files: WorkflowInputFile[], settings: ExtractionSettings, recordReads: boolean): Promise<Extracted> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./extract-worker.js', import.meta.url), { workerData: { files, settings, recordReads } });
-    worker.once('message', (extracted: Extracted) => resolve(extracted));
+    const extracted: Required<Extracted> = { facts: new Array(files.length), reads: new Array(files.length), oids: new Array(files.length), unreadable: {} };
+    let done = false;
+    worker.on('message', (message: WorkerMessage) => {
+      if ('done' in message) {
+        done = true;
+        resolve(withoutEmpty(extracted, recordReads));
+        return;
+      }
+      const { from, extracted: batch } = message;
+      batch.facts.forEach((facts, index) => {
+        extracted.facts[from + index] = facts;
+        if (recordReads) {
+          extracted.reads[from + index] = batch.reads[index] ?? [];
+          extracted.oids[from + index] = batch.oids[index] ?? '';
+        }
+      });
+      for (const [index, code] of Object.entries(batch.unreadable)) extracted.unreadable[from + Number(index)] = code;
+    });
     worker.once('error', reject);
     worker.once('exit', (code) => {
-      if (code !== 0) reject(new Error(`extraction worker stopped with exit code ${code}`));
+      if (!done) reject(new Error(`extraction worker stopped with exit code ${code} before it was done`));
     });
   });
 }
