@@ -153,18 +153,25 @@ export async function lint(options: LintOptions): Promise<LintResult> {
 
   const roots = Object.fromEntries(local.map((repository) => [repository.name.toLowerCase(), repository.root]));
   const cache = options.cacheDir === undefined ? undefined : new FactsCache(options.cacheDir, packageVersion(), { values: config.values }, cacheScope(scanned));
-  const extracted = await extractWorkflows(files, config, options.workers, { roots }, cache);
-  // Files that could not be read are scan errors where the eager read put them (after discovery's), and have no facts.
-  const unreadable = files.flatMap((file, index) => (extracted.unreadable.has(index) ? [unreadableMessage(file.readFrom ?? file.path, extracted.unreadable.get(index) as string)] : []));
-  scanErrors.splice(discovery.errors.length, 0, ...unreadable);
-  let facts = extracted.facts.filter((_, index) => !extracted.unreadable.has(index));
-  const readFiles = files.filter((_, index) => !extracted.unreadable.has(index));
-  if (remote) {
-    // Remote repositories' composite actions, reusable workflows and scripts are fetched once extraction has said
-    // which it needs, and the workflows that asked are extracted again with them.
-    const loaded = await withLoadedFiles(remote, readFiles, facts, async (again, texts) => (await extractWorkflows(again, config, options.workers, { roots, texts }, cache)).facts);
-    facts = loaded.facts;
-    scanErrors.push(...loaded.errors);
+  let facts: WorkflowFacts[];
+  let readFiles: WorkflowInputFile[];
+  try {
+    const extracted = await extractWorkflows(files, config, options.workers, { roots }, cache);
+    // Files that could not be read are scan errors where the eager read put them (after discovery's), and have no facts.
+    const unreadable = files.flatMap((file, index) => (extracted.unreadable.has(index) ? [unreadableMessage(file.readFrom ?? file.path, extracted.unreadable.get(index) as string)] : []));
+    scanErrors.splice(discovery.errors.length, 0, ...unreadable);
+    facts = extracted.facts.filter((_, index) => !extracted.unreadable.has(index));
+    readFiles = files.filter((_, index) => !extracted.unreadable.has(index));
+    if (remote) {
+      // Remote repositories' composite actions, reusable workflows and scripts are fetched once extraction has said
+      // which it needs, and the workflows that asked are extracted again with them.
+      const loaded = await withLoadedFiles(remote, readFiles, facts, async (again, texts) => (await extractWorkflows(again, config, options.workers, { roots, texts }, cache)).facts);
+      facts = loaded.facts;
+      scanErrors.push(...loaded.errors);
+    }
+  } catch (error) {
+    cache?.discard(); // the copy of the store it was writing, and its file handle, go with the lint
+    throw error;
   }
   cache?.save();
   // Everything downstream is sorted by content, so the same repositories give the same report whatever the

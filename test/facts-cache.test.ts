@@ -164,7 +164,7 @@ describe('facts cache', () => {
       first.save();
       const withAction = { read: (_repo: string, path: string) => (path === 'action.yml' ? 'runs: {}\n' : undefined) };
       expect(new FactsCache(dir, '1.0.0', {}, 'scope').get(key, withAction)?.triggers).toEqual(['with-the-action']);
-      // The first extraction's entry (the action absent) is gone, not merely shadowed.
+      // The first extraction's entry (the action absent) is not used: its line is in the store, and the later one wins.
       expect(new FactsCache(dir, '1.0.0', {}, 'scope').get(key, { read: () => undefined })).toBeUndefined();
     });
 
@@ -179,18 +179,43 @@ describe('facts cache', () => {
       const folder = join(dir, 'facts');
       const [store] = storeFiles(dir);
       // Mid-lint: the copy being written sits beside where the store will be, and no store yet.
-      expect(store).toMatch(/\.json\.\d+\.tmp$/);
-      const stale = `${(store as string).replace(/\.\d+\.tmp$/, '')}.1.tmp`;
-      const recent = `${(store as string).replace(/\.\d+\.tmp$/, '')}.2.tmp`;
+      expect(store).toMatch(/\.json\.\d+\.[0-9a-f]{12}\.tmp$/);
+      const final = (store as string).replace(/\.\d+\.[0-9a-f]+\.tmp$/, '');
+      const stale = `${final}.1.aaaaaaaaaaaa.tmp`;
+      const recent = `${final}.2.bbbbbbbbbbbb.tmp`;
       writeFileSync(stale, 'half');
       writeFileSync(recent, 'half');
-      const hourAgo = new Date(Date.now() - 61 * 60 * 1000);
-      utimesSync(stale, hourAgo, hourAgo);
+      const dayAgo = new Date(Date.now() - 25 * 60 * 60 * 1000);
+      utimesSync(stale, dayAgo, dayAgo);
       cache.save();
-      expect(readdirSync(folder).sort()).toEqual([basename(recent), basename((store as string).replace(/\.\d+\.tmp$/, ''))].sort());
+      expect(readdirSync(folder).sort()).toEqual([basename(recent), basename(final)].sort());
       const again = new FactsCache(dir, '1.0.0', {}, 'scope');
       expect(keys.map((key) => again.get(key, undefined)?.triggers)).toEqual([['event-0'], ['event-1'], ['event-2']]);
       expect(again.hits).toBe(3);
+    });
+
+    it('two lints of the same repositories at once each write a copy of their own; a failed lint leaves none', () => {
+      const dir = temporary('dispatch-lint-cache-');
+      const first = new FactsCache(dir, '1.0.0', {}, 'scope');
+      const second = new FactsCache(dir, '1.0.0', {}, 'scope');
+      const key = first.keyOf(file('on: push\n'));
+      for (const cache of [first, second]) expect(cache.get(key, undefined)).toBeUndefined();
+      first.set(key, facts('first'), []);
+      second.set(key, facts('second'), []);
+      expect(storeFiles(dir)).toHaveLength(2);
+      first.save();
+      second.save();
+      expect(storeFiles(dir)).toHaveLength(1);
+      expect(new FactsCache(dir, '1.0.0', {}, 'scope').get(key, undefined)?.triggers).toEqual(['second']);
+      // Used up: a set after save writes nothing anywhere.
+      second.set(key, facts('late'), []);
+      second.save();
+      expect(new FactsCache(dir, '1.0.0', {}, 'scope').get(key, undefined)?.triggers).toEqual(['second']);
+      const failed = new FactsCache(dir, '1.0.0', {}, 'scope');
+      failed.set(failed.keyOf(file('on: pull_request\n')), facts('pull_request'), []);
+      expect(storeFiles(dir)).toHaveLength(2);
+      failed.discard();
+      expect(storeFiles(dir)).toHaveLength(1);
     });
 
     it('a cache folder it cannot write to costs the store, not the lint', () => {

@@ -36,12 +36,16 @@ describe('worker threads', () => {
     const texts = workflowTexts(join(projectRoot, 'fixtures'));
     // Several batches per thread, and a file that cannot be read in the middle of a later batch.
     const files = Array.from({ length: WORKER_BATCH * 5 }, (_, index) => ({ repo: `acme/r${index % 7}`, path: `.github/workflows/w${index}.yml`, text: texts[index % texts.length] as string }));
-    files[WORKER_BATCH * 3 + 17] = { repo: 'acme/gone', path: '.github/workflows/gone.yml', text: '', readFrom: join(tmpdir(), 'dispatch-lint-no-such-file.yml') } as (typeof files)[number];
+    // The worker's share (the second), past its first batch.
+    const gone = shareBySize(files, 2)[1]?.[WORKER_BATCH + 17] as number;
+    files[gone] = { repo: 'acme/gone', path: '.github/workflows/gone.yml', text: '', readFrom: join(tmpdir(), 'dispatch-lint-no-such-file.yml') } as (typeof files)[number];
+    // (Emptied, it may move within the share, but stays in it, past the first batch.)
+    expect(shareBySize(files, 2)[1]?.indexOf(gone)).toBeGreaterThanOrEqual(WORKER_BATCH);
     const settings = { values: [] };
     const one = await extractInParallel(files, settings, 1);
     const two = await extractInParallel(files, settings, 2);
     expect(JSON.stringify(two.facts)).toBe(JSON.stringify(one.facts));
-    expect(two.unreadable).toEqual({ [WORKER_BATCH * 3 + 17]: 'ENOENT' });
+    expect(two.unreadable).toEqual({ [gone]: 'ENOENT' });
     expect(one.unreadable).toEqual(two.unreadable);
   });
 

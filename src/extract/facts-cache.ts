@@ -18,7 +18,7 @@
  * that is corrupt, truncated, from another version, or not ours, is ignored (and replaced by the next write), never
  * trusted.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { WorkflowFacts } from '../model.js';
@@ -82,8 +82,6 @@ export class FactsCache {
   private writer: StoreWriter | null | undefined;
   /** The keys and reads of the facts lines written, in order (a key kept again has a later line, which wins). */
   private readonly written: [string, FileRead[]][] = [];
-  /** Entries kept before writing started. */
-  private unwritten: [string, KeptEntry][] = [];
   /** Files whose facts came from the cache, and files extracted, in this lint. */
   hits = 0;
   misses = 0;
@@ -164,10 +162,20 @@ export class FactsCache {
     try {
       this.write();
     } finally {
-      for (const map of [this.old, this.kept, this.oldStats, this.keptStats]) map.clear();
-      this.unwritten = [];
-      this.written.length = 0;
+      this.close();
     }
+  }
+
+  /** Ends this lint's use of the cache without saving (the lint failed): the copy being written is removed. */
+  discard(): void {
+    this.writer?.abandon();
+    this.close();
+  }
+
+  private close(): void {
+    this.writer = null;
+    for (const map of [this.old, this.kept, this.oldStats, this.keptStats]) map.clear();
+    this.written.length = 0;
   }
 
   private write(): void {
@@ -185,6 +193,8 @@ export class FactsCache {
       writer.commit(this.file);
     } catch {
       writer.abandon(); // A read-only or full cache folder costs speed next time, nothing else.
+    } finally {
+      this.writer = null;
     }
   }
 
@@ -192,20 +202,19 @@ export class FactsCache {
   private keep(key: string, entry: KeptEntry): void {
     if (entry.from !== undefined && this.kept.get(key)?.from === entry.from) return; // the same stored entry again
     this.kept.set(key, entry);
-    if (this.writer === undefined) this.unwritten.push([key, entry]);
-    else this.writeOut(key, entry);
+    if (this.writer) this.writeOut(key, entry);
   }
 
-  /** Opens the next store beside this one, and writes out what is kept so far. */
+  /** Opens the next store beside this one, and writes out what is kept so far (stored entries, one per key). */
   private startWriting(): void {
     try {
       mkdirSync(join(this.file, '..'), { recursive: true });
-      this.writer = new StoreWriter(`${this.file}.${process.pid}.tmp`);
+      // A name of its own: two lints of the same repositories (two processes, or two lints in one) never share it.
+      this.writer = new StoreWriter(`${this.file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
     } catch {
       this.writer = null;
     }
-    for (const [key, entry] of this.unwritten) this.writeOut(key, entry);
-    this.unwritten = [];
+    for (const [key, entry] of this.kept) this.writeOut(key, entry);
   }
 
   private writeOut(key: string, entry: KeptEntry): void {
@@ -234,7 +243,7 @@ class StoreWriter {
   private open = true;
 
   constructor(private readonly partial: string) {
-    this.fd = openSync(partial, 'w');
+    this.fd = openSync(partial, 'wx');
   }
 
   write(line: string | Buffer): void {
@@ -272,7 +281,7 @@ class StoreWriter {
   }
 
   private flush(): void {
-    if (this.chunk === '') return;
+    if (this.chunk === '' || !this.open) return;
     this.hash.update(this.chunk);
     writeSync(this.fd, this.chunk);
     this.chunk = '';
@@ -289,7 +298,7 @@ const WRITE_CHUNK = 1 << 20;
 
 /**
  * Removes the half-written stores a lint left beside `file` when it was stopped before its end (they are written
- * during the lint, see StoreWriter). One an hour old is not another lint's that is still running.
+ * during the lint, see StoreWriter). One a day old is not another lint's that is still running.
  */
 function removeStaleCopies(file: string): void {
   const dir = dirname(file);
@@ -305,7 +314,7 @@ function removeStaleCopies(file: string): void {
   }
 }
 
-const STALE_COPY_MS = 60 * 60 * 1000;
+const STALE_COPY_MS = 24 * 60 * 60 * 1000;
 
 function readStore(file: string): { entries: [string, Entry][]; stats: [string, StatEntry][] } {
   const none = { entries: [], stats: [] };
@@ -314,9 +323,10 @@ function readStore(file: string): { entries: [string, Entry][]; stats: [string, 
     const bytes = readFileSync(file);
     if (bytes.length === 0 || bytes[bytes.length - 1] !== NEWLINE) return none;
     // From the end: the header, the metadata, the index of keys and reads; the facts lines before them.
-    const headerStart = bytes.lastIndexOf(NEWLINE, bytes.length - 2) + 1;
-    const statsStart = headerStart > 0 ? bytes.lastIndexOf(NEWLINE, headerStart - 2) + 1 : -1;
-    const indexStart = statsStart > 0 ? bytes.lastIndexOf(NEWLINE, statsStart - 2) + 1 : -1;
+    // (A negative offset would make Buffer.lastIndexOf search from the end: the lines before must not be empty.)
+    const headerStart = bytes.length >= 2 ? bytes.lastIndexOf(NEWLINE, bytes.length - 2) + 1 : 0;
+    const statsStart = headerStart >= 2 ? bytes.lastIndexOf(NEWLINE, headerStart - 2) + 1 : -1;
+    const indexStart = statsStart >= 2 ? bytes.lastIndexOf(NEWLINE, statsStart - 2) + 1 : -1;
     if (indexStart < 0) return none;
     const header = JSON.parse(bytes.toString('utf8', headerStart, bytes.length - 1)) as Partial<StoreHeader> | null;
     if (header?.format !== FORMAT || header.checksum !== createHash('sha256').update(bytes.subarray(0, statsStart)).digest('hex')) return none;

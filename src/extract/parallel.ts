@@ -158,7 +158,9 @@ function runWorker(files: WorkflowInputFile[], settings: ExtractionSettings, rec
     worker.on('message', (message: WorkerMessage) => {
       if ('done' in message) {
         done = true;
-        resolve(withoutEmpty(extracted, recordReads));
+        const missing = extracted.facts.findIndex((facts) => facts === undefined);
+        if (missing >= 0) reject(new Error(`extraction worker said it was done without the facts of ${files[missing]?.path ?? 'a file'}`));
+        else resolve(withoutEmpty(extracted, recordReads));
         return;
       }
       const { from, extracted: batch } = message;

@@ -16,8 +16,8 @@
  * each deoptimisation. Extraction is a lot of code run over files of many shapes, so it was optimised and
  * deoptimised over and over: on the 10,000-file corpus-shaped org, optimising compilation took 2.7 s of CPU beside a
  * 7 s lint (node --single-threaded --no-concurrent-recompilation made the lint 2.7 s slower), on V8's background
- * threads, and on two cores those threads are what a second extraction thread would need. A budget four times the
- * default optimises only what is really hot. Measured (runLint, no cache, the heap setting above, alternating):
+ * threads, and on two cores those threads are what a second extraction thread would need. A budget of 600,000 (about
+ * nine times Node 20's default of 67,584) optimises only what is really hot. Measured (runLint, no cache, the heap setting above, alternating):
  * one thread, 7.6-8.2 s wall and 11.5-12.4 s CPU by default, 7.4-7.9 s and 9.5-10.6 s with 300,000 or 600,000;
  * two threads, 7.3-7.6 s and 14.0-14.4 s by default, 5.9-6.3 s and 11.1-11.9 s with 300,000 to 1,200,000.
  */
