@@ -193,8 +193,6 @@ export class FactsCache {
       writer.commit(this.file);
     } catch {
       writer.abandon(); // A read-only or full cache folder costs speed next time, nothing else.
-    } finally {
-      this.writer = null;
     }
   }
 
@@ -329,7 +327,7 @@ function readStore(file: string): { entries: [string, Entry][]; stats: [string, 
     const indexStart = statsStart >= 2 ? bytes.lastIndexOf(NEWLINE, statsStart - 2) + 1 : -1;
     if (indexStart < 0) return none;
     const header = JSON.parse(bytes.toString('utf8', headerStart, bytes.length - 1)) as Partial<StoreHeader> | null;
-    if (header?.format !== FORMAT || header.checksum !== createHash('sha256').update(bytes.subarray(0, statsStart)).digest('hex')) return none;
+    if (header?.format !== FORMAT || header.checksum !== sha256(bytes.subarray(0, statsStart))) return none;
     const index = JSON.parse(bytes.toString('utf8', indexStart, statsStart - 1)) as unknown;
     const lines: Buffer[] = [];
     // A newline byte is never part of a longer UTF-8 sequence, so the lines split where the text's lines do.
@@ -362,8 +360,8 @@ function readStats(text: string, checksum: string | undefined): [string, StatEnt
   );
 }
 
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+function sha256(data: string | Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
 }
 
 /** A RepositoryFiles that notes every read (with the blob id of what it read), for a cache entry's dependencies. */

@@ -92,9 +92,14 @@ export function shareBySize(files: WorkflowInputFile[], count: number): number[]
 
 export function extractAll(files: WorkflowInputFile[], settings: ExtractionSettings, recordReads = false): Extracted {
   const extract = extractor(settings, recordReads);
-  const extracted: Required<Extracted> = { facts: [], reads: [], oids: [], unreadable: {} };
+  const extracted = emptyExtraction();
   files.forEach((file, index) => extract(file, index, extracted));
   return withoutEmpty(extracted, recordReads);
+}
+
+/** An extraction to fill in (see extractor). */
+export function emptyExtraction(): Required<Extracted> {
+  return { facts: [], reads: [], oids: [], unreadable: {} };
 }
 
 /**
@@ -153,7 +158,8 @@ export const WORKER_BATCH = 256;
 function runWorker(files: WorkflowInputFile[], settings: ExtractionSettings, recordReads: boolean): Promise<Extracted> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./extract-worker.js', import.meta.url), { workerData: { files, settings, recordReads } });
-    const extracted: Required<Extracted> = { facts: new Array(files.length), reads: new Array(files.length), oids: new Array(files.length), unreadable: {} };
+    const extracted = emptyExtraction();
+    extracted.facts.length = files.length; // so a batch that never came shows as a hole (see below)
     let done = false;
     worker.on('message', (message: WorkerMessage) => {
       if ('done' in message) {
