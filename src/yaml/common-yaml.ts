@@ -9,7 +9,8 @@
  * caller parses the file with `yaml`, which stays the reference: test/yaml/common-yaml.test.ts requires both to
  * build identical trees on every fixture, corpus file and fuzz mutation the reader accepts.
  */
-import { LineCounter, Pair, Scalar, YAMLMap, YAMLSeq, type Node } from 'yaml';
+import { LineCounter, Scalar, YAMLMap, YAMLSeq, type Node } from 'yaml';
+import { mapNode, pairNode, scalarNode, seqNode } from './lean-nodes.js';
 
 /** Thrown (without a stack: it is not an Error) where the text leaves the subset this reader knows. */
 const OUTSIDE_SUBSET = Symbol('outside the common YAML subset');
@@ -153,14 +154,14 @@ class CommonYamlReader {
    * item); its other keys start lines indented exactly `column`.
    */
   private blockMap(line: number, column: number): Parsed {
-    const map = new YAMLMap();
+    const map = mapNode();
     const keys = new Set<unknown>();
     return this.blockCollection(map, line, column, () => true, (current) => {
       const entry = this.mapEntry(current, this.starts[current]! + column, column);
       const keyValue = entry.key.value;
       if (keys.has(keyValue)) giveUp();
       keys.add(keyValue);
-      map.items.push(new Pair(entry.key, entry.value.node));
+      map.items.push(pairNode(entry.key, entry.value.node));
       return entry.value;
     });
   }
@@ -240,7 +241,7 @@ class CommonYamlReader {
 
   /** A block sequence whose items start lines at column `column` with `- `. */
   private blockSeq(line: number, column: number): Parsed {
-    const seq = new YAMLSeq();
+    const seq = seqNode();
     // A line at the list's column without `- ` is the next key of the mapping the list is a value of.
     return this.blockCollection(seq, line, column, (next) => this.isSeqItem(this.starts[next]! + column), (current) => {
       const item = this.seqItem(current, this.starts[current]! + column, column);
@@ -349,9 +350,7 @@ class CommonYamlReader {
     if (close === undefined) giveUp(); // a quoted scalar over several lines
     const body = this.text.slice(at + 1, close);
     const double = this.text.charCodeAt(at) === 34;
-    const scalar = new Scalar(double ? unescapeDouble(body) : body.replaceAll("''", "'"));
-    scalar.type = double ? Scalar.QUOTE_DOUBLE : Scalar.QUOTE_SINGLE;
-    scalar.range = [at, close + 1, close + 1];
+    const scalar = scalarNode(double ? unescapeDouble(body) : body.replaceAll("''", "'"), double ? Scalar.QUOTE_DOUBLE : Scalar.QUOTE_SINGLE, [at, close + 1, close + 1]);
     return { scalar, end: close + 1 };
   }
 
@@ -363,8 +362,7 @@ class CommonYamlReader {
     const text = this.text;
     const isMap = text.charCodeAt(at) === 123;
     const close = isMap ? 125 : 93;
-    const collection = isMap ? new YAMLMap() : new YAMLSeq();
-    collection.flow = true;
+    const collection = isMap ? mapNode(true) : seqNode(true);
     const keys = new Set<unknown>();
     let index = skipSpaces(text, at + 1);
     if (text.charCodeAt(index) === close) {
@@ -379,7 +377,7 @@ class CommonYamlReader {
         const value = this.flowItem(skipSpaces(text, index + 1), lineEnd, depth);
         if (keys.has(key.scalar.value)) giveUp();
         keys.add(key.scalar.value);
-        (collection as YAMLMap).items.push(new Pair(key.scalar, value.node));
+        (collection as YAMLMap).items.push(pairNode(key.scalar, value.node));
         index = skipSpaces(text, value.end);
       } else {
         const item = this.flowItem(index, lineEnd, depth);
@@ -502,9 +500,7 @@ class CommonYamlReader {
     }
     if (!strip) value += '\n';
     const end = this.afterLine(last);
-    const scalar = new Scalar(value);
-    scalar.type = folded ? Scalar.BLOCK_FOLDED : Scalar.BLOCK_LITERAL;
-    scalar.range = [at, end, end];
+    const scalar = scalarNode(value, folded ? Scalar.BLOCK_FOLDED : Scalar.BLOCK_LITERAL, [at, end, end]);
     return { node: scalar, next: last + 1, end };
   }
 }
@@ -513,10 +509,7 @@ class CommonYamlReader {
 
 /** A plain scalar typed as `yaml`'s core schema types it; the forms it reads in ways not worth copying give up. */
 function plainScalar(source: string, start: number, valueEnd: number, nodeEnd: number): Scalar {
-  const scalar = new Scalar(plainValue(source));
-  scalar.type = Scalar.PLAIN;
-  scalar.range = [start, valueEnd, nodeEnd];
-  return scalar;
+  return scalarNode(plainValue(source), Scalar.PLAIN, [start, valueEnd, nodeEnd]);
 }
 
 function plainValue(source: string): unknown {
@@ -547,10 +540,7 @@ function plainValue(source: string): unknown {
 }
 
 function emptyScalar(at: number): Scalar {
-  const scalar = new Scalar(null);
-  scalar.type = Scalar.PLAIN;
-  scalar.range = [at, at, at];
-  return scalar;
+  return scalarNode(null, Scalar.PLAIN, [at, at, at]);
 }
 
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', '\\': '\\', '"': '"', '/': '/', '0': '\0', r: '\r', ' ': ' ', e: '\x1b', a: '\x07', b: '\b', f: '\f', v: '\v' };
