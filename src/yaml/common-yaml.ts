@@ -1,11 +1,12 @@
 /**
  * A fast reader for the YAML most workflow files are written in: block mappings and sequences, one-line plain
- * and quoted scalars, `|` / `>` block scalars, one-line flow lists and mappings (nested up to three deep), comments. It builds
+ * and quoted scalars, `|` / `>` block scalars, flow lists and mappings (nested up to three deep, on one line or over
+ * several), comments, a leading `---`. It builds
  * the same nodes `yaml`'s parseDocument builds (its own YAMLMap, YAMLSeq, Pair and Scalar classes, with the same
  * values, styles and ranges), about five times faster, because it knows nothing of the rest of YAML.
  *
  * Anything else (anchors and aliases, tags, multi-line plain or quoted scalars, explicit keys, tabs, CR line
- * ends, documents markers, duplicate keys, anything `yaml` might report as an error) makes it give up, and the
+ * ends, a second document, duplicate keys, anything `yaml` might report as an error) makes it give up, and the
  * caller parses the file with `yaml`, which stays the reference: test/yaml/common-yaml.test.ts requires both to
  * build identical trees on every fixture, corpus file and fuzz mutation the reader accepts.
  */
@@ -80,11 +81,25 @@ class CommonYamlReader {
   }
 
   document(): YAMLMap {
-    const first = this.nextContent(0);
+    const first = this.nextContent(this.afterDocumentStart());
     if (first >= this.lines || this.indents[first] !== 0) giveUp();
     const parsed = this.blockMap(first, 0);
     if (this.nextContent(parsed.next) < this.lines) giveUp();
     return parsed.node as YAMLMap;
+  }
+
+  /**
+   * The line after an explicit document start (`---` alone on its line, or with a comment), where it comes before
+   * any content; otherwise 0. Any other marker, and a `---` anywhere later (a second document), is outside the subset.
+   */
+  private afterDocumentStart(): number {
+    for (let line = 0; line < this.lines; line++) {
+      const first = this.starts[line]! + this.indents[line]!;
+      const ch = this.text.charCodeAt(first);
+      if (first === this.ends[line] || ch === HASH) continue;
+      return this.indents[line] === 0 && /^---(?: +(?:#.*)?)?$/.test(this.text.slice(first, this.ends[line])) ? line + 1 : 0;
+    }
+    return 0;
   }
 
   // ---- lines
@@ -129,6 +144,9 @@ class CommonYamlReader {
     // `run:` with its command on the next line: a one-line plain scalar, which yaml ends as it ends one on the
     // key's line (a more-indented line after it would continue it: inlineValue gives up on that).
     if (scalarColumn !== undefined && !NOT_PLAIN_START.has(this.text.charCodeAt(at))) return this.inlineValue(line, at, scalarColumn);
+    // prettier's way of a long flow list: `needs:` and the list from the next line on.
+    const ch = this.text.charCodeAt(at);
+    if (scalarColumn !== undefined && (ch === 91 || ch === 123)) return this.inlineValue(line, at, scalarColumn);
     return giveUp();
   }
 
@@ -292,15 +310,19 @@ class CommonYamlReader {
   /** The value starting at `at` on `line`, in a collection indented `column`. */
   private inlineValue(line: number, at: number, column: number): Parsed {
     const text = this.text;
-    const lineEnd = this.ends[line]!;
+    let lineEnd = this.ends[line]!;
     const ch = text.charCodeAt(at);
     if (ch === 124 || ch === 62) return this.blockScalar(line, at, column);
     let node: Node;
     let valueEnd: number;
     if (ch === 91 || ch === 123) {
-      const flow = this.flowCollection(at, lineEnd);
+      this.flow = { line, column, depth: 0, closer: ch === 91 ? 93 : 125 };
+      const flow = this.flowCollection(at);
       node = flow.node;
       valueEnd = flow.end;
+      // A collection over several lines: what follows it is judged on the line of its closing bracket.
+      line = this.flow.line;
+      lineEnd = this.ends[line]!;
     } else if (ch === 34 || ch === 39) {
       const quoted = this.quoted(at, lineEnd);
       node = quoted.scalar;
@@ -355,67 +377,114 @@ class CommonYamlReader {
   }
 
   /**
-   * `[a, "b"]` or `{ a: b }` on one line, of scalars and of flow collections nested up to MAX_FLOW_DEPTH (a matrix
-   * `include: [{os: linux}, …]`). Keys are scalars.
+   * Where a flow collection being read has got to: the line it is on, and the column of the block collection it
+   * is a value in (a line it continues on must be indented more, or yaml reports it).
    */
-  private flowCollection(at: number, lineEnd: number, depth = 1): { node: YAMLMap | YAMLSeq; end: number } {
+  private flow = { line: 0, column: 0, depth: 0, closer: 0 };
+
+  /**
+   * `[a, "b"]` or `{ a: b }`, of scalars and of flow collections nested up to MAX_FLOW_DEPTH (a matrix
+   * `include: [{os: linux}, …]`), on one line or over several (prettier's `needs:\n  [\n    a,\n    b,\n  ]`).
+   * Keys are scalars; every scalar is on one line.
+   */
+  private flowCollection(at: number, depth = 1): { node: YAMLMap | YAMLSeq; end: number } {
     const text = this.text;
     const isMap = text.charCodeAt(at) === 123;
     const close = isMap ? 125 : 93;
     const collection = isMap ? mapNode(true) : seqNode(true);
     const keys = new Set<unknown>();
-    let index = skipSpaces(text, at + 1);
+    this.flow.depth = depth;
+    let index = this.flowSpace(at + 1);
     if (text.charCodeAt(index) === close) {
       collection.range = [at, index + 1, index + 1];
+      this.flow.depth = depth - 1;
       return { node: collection, end: index + 1 };
     }
     for (;;) {
       if (isMap) {
-        const key = this.flowScalar(index, lineEnd, true);
+        const key = this.flowScalar(index, true);
         index = skipSpaces(text, key.end);
         if (text.charCodeAt(index) !== COLON || text.charCodeAt(index + 1) !== SPACE) giveUp();
-        const value = this.flowItem(skipSpaces(text, index + 1), lineEnd, depth);
+        const value = this.flowItem(skipSpaces(text, index + 1), depth);
         if (keys.has(key.scalar.value)) giveUp();
         keys.add(key.scalar.value);
         (collection as YAMLMap).items.push(pairNode(key.scalar, value.node));
-        index = skipSpaces(text, value.end);
+        index = this.flowSpace(value.end);
       } else {
-        const item = this.flowItem(index, lineEnd, depth);
+        const item = this.flowItem(index, depth);
         (collection as YAMLSeq).items.push(item.node);
-        index = skipSpaces(text, item.end);
+        index = this.flowSpace(item.end);
       }
-      const c = text.charCodeAt(index);
-      if (c === close) {
-        collection.range = [at, index + 1, index + 1];
-        return { node: collection, end: index + 1 };
+      let c = text.charCodeAt(index);
+      if (c === 44) {
+        // A trailing comma before the closing bracket is allowed (and changes no range).
+        index = this.flowSpace(index + 1);
+        c = text.charCodeAt(index);
+        if (c === 44) giveUp(); // an empty entry
+        if (c !== close) continue;
       }
-      if (c !== 44) giveUp();
-      index = skipSpaces(text, index + 1);
-      if (text.charCodeAt(index) === close) giveUp(); // a trailing comma
+      if (c !== close) giveUp();
+      collection.range = [at, index + 1, index + 1];
+      this.flow.depth = depth - 1;
+      return { node: collection, end: index + 1 };
     }
+  }
+
+  /**
+   * The offset of the next token in a flow collection from `at`: past spaces, and past line breaks onto the next
+   * line that holds one. A comment, a tab, or a line not indented past the block collection the flow one is in (but
+   * for the outermost collection's closing bracket, which may stand at that column) is outside the subset.
+   */
+  private flowSpace(at: number): number {
+    const text = this.text;
+    at = skipSpaces(text, at);
+    while (at === this.ends[this.flow.line]) {
+      const line = ++this.flow.line;
+      if (line >= this.lines) giveUp();
+      if (this.isBlank(line)) {
+        at = this.ends[line]!;
+        continue;
+      }
+      at = this.starts[line]! + this.indents[line]!;
+      const indent = this.indents[line]!;
+      if (indent < this.flow.column || (indent === this.flow.column && !(this.flow.depth === 1 && text.charCodeAt(at) === this.flow.closer))) giveUp();
+      if (text.slice(at, this.ends[line]).includes('\t')) giveUp();
+      at = skipSpaces(text, at);
+    }
+    if (text.charCodeAt(at) === HASH) giveUp();
+    return at;
   }
 
   /** A list item or mapping value inside a flow collection: a scalar, or a nested flow collection. */
-  private flowItem(at: number, lineEnd: number, depth: number): { node: Node; end: number } {
+  private flowItem(at: number, depth: number): { node: Node; end: number } {
     const ch = this.text.charCodeAt(at);
     if (ch !== 91 && ch !== 123) {
-      const item = this.flowScalar(at, lineEnd, false);
+      const item = this.flowScalar(at, false);
       return { node: item.scalar, end: item.end };
     }
     if (depth >= MAX_FLOW_DEPTH) giveUp();
-    const nested = this.flowCollection(at, lineEnd, depth + 1);
-    // Inside a flow collection, yaml ends a nested one's range after the spaces that follow it, as it does a scalar's.
-    (nested.node.range as [number, number, number])[2] = skipSpaces(this.text, nested.end);
+    const nested = this.flowCollection(at, depth + 1);
+    // Inside a flow collection, yaml ends a nested one's range at the next token, as it does a scalar's.
+    (nested.node.range as [number, number, number])[2] = this.peekFlowSpace(nested.end);
     return nested;
   }
 
-  /** A scalar inside a flow collection: quoted, or plain up to `,`, `]`, `}` (or `:` after a key). */
-  private flowScalar(at: number, lineEnd: number, isKey: boolean): { scalar: Scalar; end: number } {
+  /** flowSpace's answer without moving to its line (the caller reads on from `at` itself). */
+  private peekFlowSpace(at: number): number {
+    const line = this.flow.line;
+    const next = this.flowSpace(at);
+    this.flow.line = line;
+    return next;
+  }
+
+  /** A scalar inside a flow collection, on one line: quoted, or plain up to `,`, `]`, `}` (or `:` after a key). */
+  private flowScalar(at: number, isKey: boolean): { scalar: Scalar; end: number } {
     const text = this.text;
+    const lineEnd = this.ends[this.flow.line]!;
     const ch = text.charCodeAt(at);
     if (ch === 34 || ch === 39) {
       const quoted = this.quoted(at, lineEnd);
-      quoted.scalar.range = [at, quoted.end, skipSpaces(text, quoted.end)];
+      quoted.scalar.range = [at, quoted.end, isKey ? skipSpaces(text, quoted.end) : this.peekFlowSpace(quoted.end)];
       return quoted;
     }
     if (!isPlainStart(text, at, lineEnd, true)) giveUp();
@@ -434,8 +503,9 @@ class CommonYamlReader {
       }
       if (c !== SPACE) stop = index + 1;
     }
-    if (index >= lineEnd) giveUp();
-    return { scalar: plainScalar(text.slice(at, stop), at, stop, index), end: stop };
+    // A key ends on its line; a value at the line's end ends there, its range at the next token.
+    if (index >= lineEnd && isKey) giveUp();
+    return { scalar: plainScalar(text.slice(at, stop), at, stop, index >= lineEnd ? this.peekFlowSpace(index) : index), end: stop };
   }
 
   // ---- block scalars
