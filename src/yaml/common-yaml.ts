@@ -217,7 +217,15 @@ class CommonYamlReader {
         // A scalar on the next line only right under a bare `key:` (comments or blank lines between: not modelled).
         return { key, value: this.blockNode(below, at >= lineEnd && below === line + 1 ? column : undefined) };
       }
-      if (at < lineEnd) giveUp(); // `key: # comment` with nothing under it: yaml's empty-value range is not modelled
+      if (at < lineEnd) {
+        // `key: # comment` with nothing under it: yaml puts the empty value at the comment and ends it at the next
+        // token. Comment lines after it end it elsewhere, not modelled.
+        if (this.hasComment(line + 1, below)) giveUp();
+        const end = this.tokenOffset(below);
+        const node = emptyScalar(at);
+        (node.range as [number, number, number])[2] = end;
+        return { key, value: { node, next: line + 1, end } };
+      }
       // Comment lines after an empty value belong to it in yaml (to the next token); at the top level it ends
       // them differently, which is not modelled.
       let end = at;
@@ -346,11 +354,17 @@ class CommonYamlReader {
     // A more-indented line after it would continue a multi-line scalar (or be an error).
     const below = this.nextContent(line + 1);
     if (below < this.lines && this.indents[below]! > column) giveUp();
-    // yaml gives a more-indented comment under a value to the value, to an end not modelled here.
-    for (let comment = line + 1; comment < below; comment++) if (!this.isBlank(comment) && this.indents[comment]! > column) giveUp();
-    const end = this.afterLine(line);
+    // yaml ends the value after the comment lines under it indented more than its collection (blank lines between
+    // them included), up to the first comment that is not.
+    let last = line;
+    for (let comment = line + 1; comment < below; comment++) {
+      if (this.isBlank(comment)) continue;
+      if (this.indents[comment]! <= column) break;
+      last = comment;
+    }
+    const end = this.afterLine(last);
     (node.range as [number, number, number])[2] = end;
-    return { node, next: line + 1, end };
+    return { node, next: last + 1, end };
   }
 
   /** The offset of the quote closing the one-line quoted scalar opened at `at`, or undefined. */
