@@ -545,7 +545,11 @@ class CommonYamlReader {
     let current = first + 1;
     for (; current < this.lines; current++) {
       if (this.isBlank(current)) {
-        if (this.indents[current]! > indent) giveUp();
+        // Spaces past the indentation on a blank line are text of a literal scalar (folding them is left to yaml).
+        if (this.indents[current]! > indent) {
+          if (folded) giveUp();
+          last = current;
+        }
         continue;
       }
       if (this.indents[current]! < indent) break;
@@ -558,7 +562,8 @@ class CommonYamlReader {
     if (!folded) {
       for (let index = first; index <= last; index++) {
         if (index > first) value += '\n';
-        if (!this.isBlank(index)) value += text.slice(this.starts[index]! + indent, this.ends[index]);
+        // A blank line indented less than the text slices to nothing.
+        value += text.slice(this.starts[index]! + indent, this.ends[index]);
       }
     } else {
       let separator = '';

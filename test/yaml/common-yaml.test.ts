@@ -88,13 +88,14 @@ describe('the common-YAML reader', () => {
   it('builds yaml’s tree for generated documents of the subtle shapes (seed 5)', () => {
     const random = createRandom(5);
     const pick = <T>(items: readonly T[]): T => items[random.int(0, items.length - 1)] as T;
-    const scalars = ['x', 'a b', '1', '2.50', 'true', 'null', '~', "'q'", '"d\\"q"', '"\\u00e9"', 'v # c', '[a, b]', '{ k: v }', '[]', '[{a: 1}, {b: [x, "y"]} ,[]]', '{ k: [1, 2] , j: {}, l: { m: n } }', '[[[a]]]', '[[[[a]]]]', 'echo ${{ inputs.x }}', '-v', 'http://h:1/p'];
+    const scalars = ['x', 'a b', '1', '2.50', 'true', 'null', '~', "'q'", '"d\\"q"', '"\\u00e9"', 'v # c', '[a, b]', '{ k: v }', '[]', '[{a: 1}, {b: [x, "y"]} ,[]]', '{ k: [1, 2] , j: {}, l: { m: n } }', '[[[a]]]', '[[[[a]]]]', 'echo ${{ inputs.x }}', '-v', 'http://h:1/p', '# only a comment'];
     // A value on the line under its key: plain ones the reader takes, the rest it must leave to yaml.
     const nextLineScalars = ['make e2e-test', 'echo hi  ', 'v # c', '1', 'true', '"q"', '[a]', '- x', 'k: v', '|', '&a x', '-v', 'a:b'];
     const comment = (indent: number) => pick(['', '', `${' '.repeat(indent)}# c\n`, '\n', `${' '.repeat(Math.max(0, indent - 2))}# l\n`, `${' '.repeat(indent + 2)}# m\n`, `${' '.repeat(indent)}\n`]);
     const block = (indent: number) => {
       const header = pick(['|', '|-', '>', '>-', '| # c']);
-      const lines = Array.from({ length: random.int(1, 4) }, () => pick(['t', 'u v', '  more', '', ' ', `${' '.repeat(random.int(0, 3))}`]));
+      // Blank lines of a few spaces, and of more spaces than the text is indented (text of a literal scalar).
+      const lines = Array.from({ length: random.int(1, 4) }, () => pick(['t', 'u v', '  more', '', ' ', `${' '.repeat(random.int(0, 3))}`, ' '.repeat(indent + 2 + random.int(1, 3))]));
       if (lines.every((line) => line.trim() === '')) lines.push('t');
       return `${header}\n${lines.map((line) => (line.trim() === '' ? line : ' '.repeat(indent + 2) + line)).join('\n')}\n`;
     };
@@ -125,13 +126,16 @@ describe('the common-YAML reader', () => {
         if (item === 1 && random.int(0, 2) === 0) return `${' '.repeat(indent)}-\n${' '.repeat(indent + 2)}${pick(nextLineScalars)}\n${comment(indent)}`;
         return `${' '.repeat(indent)}- ${map(indent + 2, depth + 1).trimStart()}${comment(indent + 2)}`;
       }).join('');
-    const documents = Array.from({ length: 3000 }, (_, index) => ({ name: `generated ${index}`, text: `${pick(['', '', '---\n', '--- # d\n'])}${comment(0)}${map(0, 0)}${pick(['', '\n', '# end', '  # end\n'])}` }));
+    const documents = Array.from({ length: 6000 }, (_, index) => ({ name: `generated ${index}`, text: `${pick(['', '', '---\n', '--- # d\n'])}${comment(0)}${map(0, 0)}${pick(['', '\n', '# end', '  # end\n'])}` }));
     const result = differences(documents);
     expect(result.differing).toEqual([]);
-    expect(result.accepted).toBeGreaterThan(550);
+    expect(result.accepted).toBeGreaterThan(1200);
     // Each shape the reader reads beyond one line was met, and read, many times.
-    expect(result.acceptedTexts.filter((text) => /[[{]\n/.test(text)).length).toBeGreaterThan(50);
-    expect(result.acceptedTexts.filter((text) => text.startsWith('---')).length).toBeGreaterThan(100);
+    expect(result.acceptedTexts.filter((text) => /[[{]\n/.test(text)).length).toBeGreaterThan(200);
+    expect(result.acceptedTexts.filter((text) => text.startsWith('---')).length).toBeGreaterThan(500);
+    expect(result.acceptedTexts.filter((text) => text.includes(': # only')).length).toBeGreaterThan(10);
+    expect(result.acceptedTexts.filter((text) => /^ *\S.*\n {4,}# m$/m.test(text)).length).toBeGreaterThan(200);
+    expect(result.acceptedTexts.filter((text) => /\|-?\n(?:.*\n)*? {5,}\n/.test(text)).length).toBeGreaterThan(30);
   });
 
   it('gives up, leaving the line counter untouched, on what it does not read', () => {
