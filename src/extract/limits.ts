@@ -68,17 +68,31 @@ export function isStackOverflow(error: unknown): boolean {
 
 /** The first node found below `root` at more than `limit` levels of nesting, without recursion. */
 export function nodeDeeperThan(root: Node | null, limit: number): Node | undefined {
-  const stack: [Node, number][] = root ? [[root, 1]] : [];
-  while (stack.length > 0) {
-    const [node, depth] = stack.pop() as [Node, number];
+  // Two stacks side by side, not a [node, depth] pair per node: this runs over every node of every file.
+  const nodes: Node[] = root ? [root] : [];
+  const depths: number[] = root ? [1] : [];
+  while (nodes.length > 0) {
+    const node = nodes.pop() as Node;
+    const depth = depths.pop() as number;
     if (depth > limit) return node;
     if (isMap(node)) {
       for (const pair of node.items) {
-        if (pair.key && typeof pair.key === 'object') stack.push([pair.key as Node, depth + 1]);
-        if (pair.value && typeof pair.value === 'object') stack.push([pair.value as Node, depth + 1]);
+        if (pair.key && typeof pair.key === 'object') {
+          nodes.push(pair.key as Node);
+          depths.push(depth + 1);
+        }
+        if (pair.value && typeof pair.value === 'object') {
+          nodes.push(pair.value as Node);
+          depths.push(depth + 1);
+        }
       }
     } else if (isSeq(node)) {
-      for (const item of node.items) if (item && typeof item === 'object') stack.push([item as Node, depth + 1]);
+      for (const item of node.items) {
+        if (item && typeof item === 'object') {
+          nodes.push(item as Node);
+          depths.push(depth + 1);
+        }
+      }
     }
   }
   return undefined;

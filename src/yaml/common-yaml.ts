@@ -10,7 +10,7 @@
  * caller parses the file with `yaml`, which stays the reference: test/yaml/common-yaml.test.ts requires both to
  * build identical trees on every fixture, corpus file and fuzz mutation the reader accepts.
  */
-import { LineCounter, Scalar, YAMLMap, YAMLSeq, type Node } from 'yaml';
+import { LineCounter, Scalar, YAMLMap, YAMLSeq, type Node, type Pair } from 'yaml';
 import { mapNode, pairNode, scalarNode, seqNode } from './lean-nodes.js';
 
 /** Thrown (without a stack: it is not an Error) where the text leaves the subset this reader knows. */
@@ -44,8 +44,8 @@ export function parseCommonYaml(text: string, lineCounter: LineCounter): YAMLMap
     if (error === OUTSIDE_SUBSET || error instanceof RangeError) return undefined;
     throw error;
   }
-  lineCounter.addNewLine(0);
-  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) lineCounter.addNewLine(at + 1);
+  // The reader's line starts are the ones yaml's lexer records (0, and each offset after a `\n`).
+  lineCounter.lineStarts = reader.lineStarts();
   return root;
 }
 
@@ -78,6 +78,10 @@ class CommonYamlReader {
       start = newline + 1;
     }
     this.lines = this.starts.length;
+  }
+
+  lineStarts(): number[] {
+    return this.starts;
   }
 
   document(): YAMLMap {
@@ -173,12 +177,10 @@ class CommonYamlReader {
    */
   private blockMap(line: number, column: number): Parsed {
     const map = mapNode();
-    const keys = new Set<unknown>();
+    const keys = new KeysSeen();
     return this.blockCollection(map, line, column, () => true, (current) => {
       const entry = this.mapEntry(current, this.starts[current]! + column, column);
-      const keyValue = entry.key.value;
-      if (keys.has(keyValue)) giveUp();
-      keys.add(keyValue);
+      keys.add(map, entry.key.value);
       map.items.push(pairNode(entry.key, entry.value.node));
       return entry.value;
     });
@@ -406,7 +408,7 @@ class CommonYamlReader {
     const isMap = text.charCodeAt(at) === 123;
     const close = isMap ? 125 : 93;
     const collection = isMap ? mapNode(true) : seqNode(true);
-    const keys = new Set<unknown>();
+    const keys = new KeysSeen();
     this.flow.depth = depth;
     let index = this.flowSpace(at + 1);
     if (text.charCodeAt(index) === close) {
@@ -420,8 +422,7 @@ class CommonYamlReader {
         index = skipSpaces(text, key.end);
         if (text.charCodeAt(index) !== COLON || text.charCodeAt(index + 1) !== SPACE) giveUp();
         const value = this.flowItem(skipSpaces(text, index + 1), depth);
-        if (keys.has(key.scalar.value)) giveUp();
-        keys.add(key.scalar.value);
+        keys.add(collection as YAMLMap, key.scalar.value);
         (collection as YAMLMap).items.push(pairNode(key.scalar, value.node));
         index = this.flowSpace(value.end);
       } else {
@@ -591,6 +592,25 @@ class CommonYamlReader {
     const end = this.afterLine(last);
     const scalar = scalarNode(value, folded ? Scalar.BLOCK_FOLDED : Scalar.BLOCK_LITERAL, [at, end, end]);
     return { node: scalar, next: last + 1, end };
+  }
+}
+
+/**
+ * A mapping's keys so far, to give up on a duplicate (yaml reports it). Most mappings have a few keys, looked up by
+ * a scan of the items (a Set per mapping was 1 % of all a lint allocated); a long one gets a Set.
+ */
+class KeysSeen {
+  private set: Set<unknown> | undefined;
+
+  add(map: YAMLMap, key: unknown): void {
+    const items = map.items as Pair<Scalar, unknown>[];
+    if (this.set === undefined && items.length < 16) {
+      for (const pair of items) if (pair.key.value === key) giveUp();
+      return;
+    }
+    this.set ??= new Set(items.map((pair) => pair.key.value));
+    if (this.set.has(key)) giveUp();
+    this.set.add(key);
   }
 }
 
