@@ -529,6 +529,15 @@ describe('${{ }} placeholders and parsing', () => {
     expect(at(script, facts.payloadReads[0]?.span ?? { start: 0, end: 0 })).toBe('client_payload');
   });
 
+  it('does not parse a script that names no dispatch, payload or loaded file: it has nothing to find', () => {
+    // Unparsable, but an error in it hides no dispatch, so it gives no problem either.
+    expect(parseGithubScript("const x = ;\ncore.setOutput('a', 1);")).toEqual({ sends: [], payloadReads: [], problems: [] });
+    // Each word alone brings the parse back (and its problem with it).
+    for (const word of ['dispatch', 'payload', 'require', 'import', 'createDispatchEvent']) {
+      expect(parseGithubScript(`const x = ;\n// ${word}`).problems, word).toHaveLength(1);
+    }
+  });
+
   it('never throws on odd input', () => {
     for (const script of ['', '${{', '${{ a', "${{ '}}", '`${', '}}}', '\u0000', 'x'.repeat(10) + '('.repeat(5000)]) {
       expect(() => parseGithubScript(script)).not.toThrow();

@@ -2,6 +2,7 @@
  * The marketplace actions that send dispatches, with their input names and defaults (from each action's
  * README / action.yml; summarised in shared/dispatch-facts.md). Adding an action is adding an entry here.
  */
+import { ownCopy } from '../../util/strings.js';
 
 export type TokenDefault =
   /** The input may be omitted; the action then uses `github.token`. */
@@ -140,12 +141,28 @@ const BY_ACTION = new Map(ACTION_SENDERS.map((sender) => [sender.action, sender]
  * its version (the ref after `@`). Undefined for local (`./x`) and `docker://` actions, which have no `@ref`.
  */
 export function actionOf(uses: string): { action: string; version: string } | undefined {
+  // Asked up to five times a step (is it github-script? a slash command? ...), of values an org repeats thousands
+  // of times (actions/checkout@v4): each answer is kept, the store emptied when it grows past a bound.
+  const known = ACTION_OF.get(uses);
+  if (known !== undefined || ACTION_OF.has(uses)) return known;
+  if (ACTION_OF.size >= MAX_ACTIONS_KEPT) ACTION_OF.clear();
+  // Copies: a `uses:` value is cut from its file's text, and kept as it is it would keep the whole file alive.
+  const key = ownCopy(uses);
+  const found = readActionOf(key);
+  ACTION_OF.set(key, found);
+  return found;
+}
+
+const ACTION_OF = new Map<string, { action: string; version: string } | undefined>();
+const MAX_ACTIONS_KEPT = 10_000;
+
+function readActionOf(uses: string): { action: string; version: string } | undefined {
   const at = uses.indexOf('@');
   if (at < 0) return undefined;
   const [owner, name] = uses.slice(0, at).toLowerCase().split('/');
   if (!owner || !name) return undefined;
   const action = `${owner}/${name}`;
-  return { action: UPSTREAM_OF.get(action) ?? action, version: uses.slice(at + 1) };
+  return Object.freeze({ action: UPSTREAM_OF.get(action) ?? action, version: uses.slice(at + 1) });
 }
 
 /** `owner/name[/path]@ref` → the sender entry and the ref, for a `uses:` value. */
