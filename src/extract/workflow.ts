@@ -2,7 +2,7 @@
  * Extracts the dispatch facts of one workflow file, parsing it once: its triggers and listeners, the
  * dispatches its steps send (one per resolved matrix combination), and what it reads of client_payload.
  */
-import { isMap, isScalar, isSeq, LineCounter, visit, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import type { SendVia, AppTokenFacts, Injection, PayloadRead, PermissionsFacts, Position, Send, WorkflowFacts } from '../model.js';
 import type { JsonValue } from '../expressions/evaluate.js';
 import { forEachChain, literalKeys, parseExpression } from '../expressions/parse.js';
@@ -512,7 +512,7 @@ class WorkflowWalker {
     }
     let senders: StepSenders | undefined;
     if (this.wantSends || this.wantReads) {
-      senders = sendersOfStep({ uses, run: scalarAt(step, 'run'), with: mapAt(step, 'with') }, place.source, { repo: place.fileRepo ?? this.file.repo, ...(this.files ? { files: this.files } : {}) });
+      senders = sendersOfStep({ uses, run: scalarAt(step, 'run'), with: mapAt(step, 'with') }, place.source, { repo: place.fileRepo ?? this.file.repo, readsPayload: this.wantReads, ...(this.files ? { files: this.files } : {}) });
     }
     const home = place.via === undefined;
     if (senders?.opaqueScript) (this.facts.opaqueScripts ??= []).push(place.via?.position ?? senders.opaqueScript);
@@ -871,18 +871,27 @@ class WorkflowWalker {
       this.readsInScalar(node, isCondition, conditions);
       return;
     }
-    visit(node, {
-      Pair: (_key, pair) => {
-        if (isScalar(pair.value)) {
-          this.readsInScalar(pair.value, keyOf(pair) === 'if', conditions);
-          return visit.SKIP;
-        }
-        return undefined;
-      },
-      Scalar: (_key, scalar) => {
-        this.readsInScalar(scalar, false, conditions);
-      },
-    });
+    this.readsBelow(node, conditions);
+  }
+
+  /**
+   * readsInScalar on every scalar under `node` in document order, a mapping's scalar values as `if:` where their key
+   * is `if` and its keys only where the value is a collection (as yaml's `visit` with a Pair visitor that skips
+   * scalar values walked it, without the frozen path array it builds at every node).
+   */
+  private readsBelow(node: unknown, conditions: ConditionScope): void {
+    if (isScalar(node)) {
+      this.readsInScalar(node, false, conditions);
+    } else if (isPair(node)) {
+      if (isScalar(node.value)) {
+        this.readsInScalar(node.value, keyOf(node) === 'if', conditions);
+        return;
+      }
+      this.readsBelow(node.key, conditions);
+      this.readsBelow(node.value, conditions);
+    } else if (isMap(node) || isSeq(node)) {
+      for (const item of node.items) this.readsBelow(item, conditions);
+    }
   }
 
   private readsInScalar(scalar: Scalar, isCondition: boolean, conditions: ConditionScope): void {

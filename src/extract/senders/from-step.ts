@@ -38,6 +38,11 @@ export interface StepSenders {
 export interface StepOrigin {
   repo: string;
   files?: RepositoryFiles;
+  /**
+   * False where the workflow's payload reads are not wanted (it is no listener, and names no client_payload): a
+   * github-script body is then parsed only for what it may send.
+   */
+  readsPayload?: boolean;
 }
 
 export function sendersOfStep(step: StepNodes, source: SourceFile, origin?: StepOrigin): StepSenders {
@@ -123,6 +128,8 @@ function joinOwnerAndName(owner: ValueRef | undefined, name: ValueRef | undefine
 function githubScriptSenders(step: StepNodes, uses: string, source: SourceFile, origin: StepOrigin | undefined): StepSenders {
   const script = withInput(step, 'script');
   if (!script || typeof script.value !== 'string') return { specs: [] };
+  // What a script sends names `dispatch`, or is in a file it loads; its payload reads may not be wanted.
+  if (origin?.readsPayload === false && !/dispatch|require|import/i.test(script.value)) return { specs: [] };
   const facts = parseGithubScript(script.value);
   const tokenNode = withInput(step, 'github-token');
   const token: TokenSpec = tokenNode
