@@ -75,7 +75,9 @@ function readFrom(sources: RepositoryFileSources, repo: string, path: string): s
   // Symbolic links inside the repository could point anywhere; only files under its root are read.
   if (relative(root, file).startsWith('..')) return undefined;
   try {
-    if (statSync(file).size > MAX_FILE_BYTES) return undefined;
+    // An absent file is the common answer (action.yml or action.yaml?): no exception made for it.
+    const stat = statSync(file, { throwIfNoEntry: false });
+    if (stat === undefined || stat.size > MAX_FILE_BYTES) return undefined;
     return readFileSync(file, 'utf8');
   } catch {
     return undefined;
