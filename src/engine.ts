@@ -248,6 +248,9 @@ async function extractWorkflows(files: WorkflowInputFile[], config: Config, work
   // each file is read once, and only a batch of texts is held. Spread over threads, they are extracted together
   // at the end, each read again where it is extracted (texts do not wait in memory meanwhile).
   const inline = threadsFor(files.length, workers) <= 1;
+  // From an empty store nothing can come: then, spread over threads, a file is not read here to be hashed at all, but
+  // only where it is extracted, and its key (and its metadata's note) takes the blob id of the text read there.
+  const hashWhereExtracted = !inline && cache.startedEmpty;
   let pending: { index: number; file: WorkflowInputFile; oid?: string }[] = [];
   const extractPending = async () => {
     const batch = pending;
@@ -261,9 +264,13 @@ async function extractWorkflows(files: WorkflowInputFile[], config: Config, work
         return;
       }
       const workflow = extracted.facts[index] as WorkflowFacts;
+      if (hashWhereExtracted) cache.countMiss();
       // Keyed by the text the extraction read, should the file have changed since it was hashed above.
       const original = files[fileIndex] as WorkflowInputFile;
-      cache.set(cache.keyOf(original, oid ?? (file.readFrom !== undefined ? extracted.oids?.[index] : undefined)), workflow, extracted.reads?.[index] ?? []);
+      const readOid = file.readFrom !== undefined ? extracted.oids?.[index] : undefined;
+      cache.set(cache.keyOf(original, oid ?? readOid), workflow, extracted.reads?.[index] ?? []);
+      const taken = hashWhereExtracted && file.readFrom !== undefined ? statsTaken.get(original) : undefined;
+      if (taken && readOid) cache.noteStat(file.readFrom as string, taken.stat, taken.takenAt, readOid);
       facts[fileIndex] = workflow;
     });
   };
@@ -271,6 +278,10 @@ async function extractWorkflows(files: WorkflowInputFile[], config: Config, work
     let key: string;
     let text: string | undefined;
     let oid: string | undefined;
+    if (hashWhereExtracted) {
+      pending.push({ index, file });
+      continue;
+    }
     if (file.readFrom !== undefined) {
       // Judged by its metadata when that is as it was when last hashed; else read to be hashed.
       const taken = statsTaken.get(file);

@@ -22,8 +22,10 @@ function temporary(prefix: string): string {
   return dir;
 }
 
-async function lintWith(paths: string[], cacheDir: string | undefined, config: Config = defaultConfig()) {
-  const result = await lint({ paths, cwd: projectRoot, config, workers: 0, ...(cacheDir ? { cacheDir } : {}) });
+async function lintWith(paths: string[], cacheDir: string | undefined, config: Config = defaultConfig(), workers = 0) {
+  // Worker threads load the built files (dist/), so a lint on threads goes through the build, as users' do.
+  const run = workers > 0 ? ((await import(join(projectRoot, 'dist', 'src', 'engine.js'))) as typeof import('../src/engine.js')).lint : lint;
+  const result = await run({ paths, cwd: projectRoot, config, workers, ...(cacheDir ? { cacheDir } : {}) });
   return { json: formatJson(result.report), cache: result.cache, scanErrors: result.scanErrors };
 }
 
@@ -49,6 +51,28 @@ describe('facts cache', () => {
       expect(cold.cache?.hits, path).toBe(0);
       expect(warm.cache?.misses, path).toBe(0);
       expect(warm.cache?.hits, path).toBe(cold.cache?.misses);
+    }
+  });
+
+  it('on threads from an empty store (files hashed where they are extracted) gives the same report, store and metadata notes', async () => {
+    const paths = [join(projectRoot, 'fixtures', 'reasonkit'), ...(existsSync(corpusRoot) ? [corpusRoot] : [])];
+    const storeOf = (cacheDir: string) => readFileSync(storeFiles(cacheDir)[0] as string, 'utf8').split('\n').slice(0, -1);
+    for (const path of paths) {
+      const plain = await lintWith([path], undefined);
+      const inlineDir = temporary('dispatch-lint-cache-');
+      const threadsDir = temporary('dispatch-lint-cache-');
+      await lintWith([path], inlineDir);
+      const cold = await lintWith([path], threadsDir, defaultConfig(), 2);
+      expect(cold.json, path).toBe(plain.json);
+      expect(cold.cache, path).toEqual({ hits: 0, misses: expect.any(Number) });
+      // Every file's metadata was noted with its blob id, as a one-thread lint notes it after reading the file first.
+      const statsOf = (lines: string[]) => JSON.parse(lines.at(-2) as string) as [string, unknown[]][];
+      const noted = new Map(statsOf(storeOf(threadsDir)));
+      expect(noted.size, path).toBe(cold.cache?.misses);
+      for (const [file, stat] of statsOf(storeOf(inlineDir))) expect(noted.get(file)?.at(-1), file).toBe(stat.at(-1));
+      const warm = await lintWith([path], threadsDir, defaultConfig(), 2);
+      expect(warm.json, path).toBe(plain.json);
+      expect(warm.cache, path).toEqual({ hits: cold.cache?.misses, misses: 0 });
     }
   });
 

@@ -130,6 +130,16 @@ export class FactsCache {
     return facts;
   }
 
+  /** Whether the store held nothing to start with (a first lint, or one after a change of version or settings). */
+  get startedEmpty(): boolean {
+    return this.old.size === 0;
+  }
+
+  /** Counts a file the cache was not asked about because it could not have it (see startedEmpty). */
+  countMiss(): void {
+    this.misses++;
+  }
+
   /** The blob id of the local file at `path`, when its metadata says it is as it was when last hashed. */
   oidByStat(path: string, stat: FileStat): string | undefined {
     const known = this.oldStats.get(path);
