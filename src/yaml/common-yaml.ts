@@ -248,7 +248,9 @@ class CommonYamlReader {
       if (close === undefined) return undefined;
       let colon = close + 1;
       while (text.charCodeAt(colon) === SPACE) colon++;
-      return text.charCodeAt(colon) === COLON && isSeparator(text.charCodeAt(colon + 1), colon + 1, lineEnd) ? colon : undefined;
+      if (text.charCodeAt(colon) !== COLON || !isSeparator(text.charCodeAt(colon + 1), colon + 1, lineEnd)) return undefined;
+      // yaml wants an implicit key's `:` within 1024 characters of its start, quoted or not.
+      return colon - at > 1000 ? giveUp() : colon;
     }
     if (!isKeyStart(ch)) return undefined;
     for (let index = at + 1; index < lineEnd; index++) {

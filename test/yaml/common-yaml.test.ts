@@ -139,7 +139,7 @@ describe('the common-YAML reader', () => {
   });
 
   it('gives up, leaving the line counter untouched, on what it does not read', () => {
-    for (const text of ['a: &x 1\nb: *x\n', 'a: !!str 1\n', 'a: b\n  c\n', 'a: "b\n  c"\n', 'a:\tb\n', 'a: b\r\nc: d\r\n', `${Array.from({ length: 20 }, (_, index) => `k${index}: 1\n`).join('')}k3: 2\n`, `a: {${Array.from({ length: 20 }, (_, index) => `k${index}: 1, `).join('')}k19: 2}\n`, '---\na: 1\n---\nb: 2\n', 'a: 1\n...\n', '--- |\n  t\n', 'a: [b\n  c]\n', 'a: [b, # c\n  d]\n', 'a:\n  b: [\n  c]\n', 'a: 1\na: 2\n', 'a: |+\n  t\n', 'a: b: c\n', '? a\n: b\n', '- a\n', 'a: +1\n']) {
+    for (const text of ['a: &x 1\nb: *x\n', 'a: !!str 1\n', 'a: b\n  c\n', 'a: "b\n  c"\n', 'a:\tb\n', 'a: b\r\nc: d\r\n', `"${'x'.repeat(1030)}": v\n`, `'k'${' '.repeat(1030)}: v\n`, `r:\n  - "${'x'.repeat(1030)}": v\n`, `${Array.from({ length: 20 }, (_, index) => `k${index}: 1\n`).join('')}k3: 2\n`, `a: {${Array.from({ length: 20 }, (_, index) => `k${index}: 1, `).join('')}k19: 2}\n`, '---\na: 1\n---\nb: 2\n', 'a: 1\n...\n', '--- |\n  t\n', 'a: [b\n  c]\n', 'a: [b, # c\n  d]\n', 'a:\n  b: [\n  c]\n', 'a: 1\na: 2\n', 'a: |+\n  t\n', 'a: b: c\n', '? a\n: b\n', '- a\n', 'a: +1\n']) {
       const lineCounter = new LineCounter();
       expect(parseCommonYaml(text, lineCounter), JSON.stringify(text)).toBeUndefined();
       expect(lineCounter.lineStarts).toEqual([]);
