@@ -48,16 +48,19 @@ import type {
 const FORM = 'github-script';
 
 /**
- * Every send this reads names `dispatch` (createDispatchEvent, createWorkflowDispatch, a `.../dispatches` route),
- * every payload read `payload`, every file a script loads `require` or `import`: a script with none of them has
- * nothing to find, and is not parsed (a third of the corpus's scripts; it cannot be unreadable either, since an
- * error in it hides no dispatch).
+ * Whether parsing `script` can find anything. Every send this reads names `dispatch` (createDispatchEvent,
+ * createWorkflowDispatch, a `.../dispatches` route) or sits in a file the script loads (`require`, `import`), and
+ * every payload read names `payload`: a script with none of them has nothing to find, and is not parsed (a third of
+ * the corpus's scripts; it cannot be unreadable either, since an error in it hides no dispatch). Where payload reads
+ * are not wanted, only sends count.
  */
-const MAY_HOLD_FACTS = /dispatch|payload|require|import/i;
+export function mayHoldScriptFacts(script: string, payloadReadsWanted = true): boolean {
+  return /dispatch|require|import/i.test(script) || (payloadReadsWanted && /payload/i.test(script));
+}
 
 /** Parses one github-script body. Never throws: a script acorn cannot parse gives one problem instead. */
 export function parseGithubScript(script: string): ScriptFacts {
-  if (!MAY_HOLD_FACTS.test(script)) return { sends: [], payloadReads: [], problems: [] };
+  if (!mayHoldScriptFacts(script)) return { sends: [], payloadReads: [], problems: [] };
   try {
     return analyse(script);
   } catch (error) {

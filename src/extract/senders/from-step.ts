@@ -6,7 +6,7 @@ import { Scalar, type YAMLMap } from 'yaml';
 import type { Position } from '../../model.js';
 import { PlainTextFile, type SourceFile } from '../../yaml/source.js';
 import { normalisePath, type RepositoryFiles } from '../repository-files.js';
-import { parseGithubScript } from '../github-script.js';
+import { mayHoldScriptFacts, parseGithubScript } from '../github-script.js';
 import type { RawBindingValue, RawPayload, RawSend, RawValue, ScriptFacts } from '../raw-send.js';
 import { parseShellScript } from '../shell.js';
 import { parseTemplatedJson, type JsonNode } from '../templated-json.js';
@@ -128,8 +128,7 @@ function joinOwnerAndName(owner: ValueRef | undefined, name: ValueRef | undefine
 function githubScriptSenders(step: StepNodes, uses: string, source: SourceFile, origin: StepOrigin | undefined): StepSenders {
   const script = withInput(step, 'script');
   if (!script || typeof script.value !== 'string') return { specs: [] };
-  // What a script sends names `dispatch`, or is in a file it loads; its payload reads may not be wanted.
-  if (origin?.readsPayload === false && !/dispatch|require|import/i.test(script.value)) return { specs: [] };
+  if (!mayHoldScriptFacts(script.value, origin?.readsPayload !== false)) return { specs: [] };
   const facts = parseGithubScript(script.value);
   const tokenNode = withInput(step, 'github-token');
   const token: TokenSpec = tokenNode
