@@ -219,19 +219,11 @@ class CommonYamlReader {
         // A scalar on the next line only right under a bare `key:` (comments or blank lines between: not modelled).
         return { key, value: this.blockNode(below, at >= lineEnd && below === line + 1 ? column : undefined) };
       }
-      if (at < lineEnd) {
-        // `key: # comment` with nothing under it: yaml puts the empty value at the comment and ends it at the next
-        // token. Comment lines after it end it elsewhere, not modelled.
-        if (this.hasComment(line + 1, below)) giveUp();
-        const end = this.tokenOffset(below);
-        const node = emptyScalar(at);
-        (node.range as [number, number, number])[2] = end;
-        return { key, value: { node, next: line + 1, end } };
-      }
-      // Comment lines after an empty value belong to it in yaml (to the next token); at the top level it ends
-      // them differently, which is not modelled.
-      let end = at;
-      if (this.hasComment(line + 1, below)) end = column === 0 ? giveUp() : this.tokenOffset(below);
+      // An empty value: at the end of its line, or at the comment there (`key: # comment`), where yaml ends it at the
+      // next token. Comment lines after an empty value belong to it (to the next token); after `key: # comment`, or at
+      // the top level, yaml ends it differently, which is not modelled.
+      let end = at < lineEnd ? this.tokenOffset(below) : at;
+      if (this.hasComment(line + 1, below)) end = at < lineEnd || column === 0 ? giveUp() : this.tokenOffset(below);
       const node = emptyScalar(at);
       (node.range as [number, number, number])[2] = end;
       return { key, value: { node, next: line + 1, end } };
@@ -412,12 +404,13 @@ class CommonYamlReader {
     const collection = isMap ? mapNode(true) : seqNode(true);
     const keys = new KeysSeen();
     this.flow.depth = depth;
-    let index = this.flowSpace(at + 1);
-    if (text.charCodeAt(index) === close) {
-      collection.range = [at, index + 1, index + 1];
+    const closed = (bracket: number) => {
+      collection.range = [at, bracket + 1, bracket + 1];
       this.flow.depth = depth - 1;
-      return { node: collection, end: index + 1 };
-    }
+      return { node: collection, end: bracket + 1 };
+    };
+    let index = this.flowSpace(at + 1);
+    if (text.charCodeAt(index) === close) return closed(index);
     for (;;) {
       if (isMap) {
         const key = this.flowScalar(index, true);
@@ -441,9 +434,7 @@ class CommonYamlReader {
         if (c !== close) continue;
       }
       if (c !== close) giveUp();
-      collection.range = [at, index + 1, index + 1];
-      this.flow.depth = depth - 1;
-      return { node: collection, end: index + 1 };
+      return closed(index);
     }
   }
 
@@ -462,11 +453,11 @@ class CommonYamlReader {
         at = this.ends[line]!;
         continue;
       }
+      // The line's first character that is not a space (a blank line was skipped above).
       at = this.starts[line]! + this.indents[line]!;
       const indent = this.indents[line]!;
       if (indent < this.flow.column || (indent === this.flow.column && !(this.flow.depth === 1 && text.charCodeAt(at) === this.flow.closer))) giveUp();
       if (text.slice(at, this.ends[line]).includes('\t')) giveUp();
-      at = skipSpaces(text, at);
     }
     if (text.charCodeAt(at) === HASH) giveUp();
     return at;
