@@ -222,6 +222,29 @@ describe('symbolic links and folders named like workflow files', () => {
     expect(report.graph.edges.filter((edge) => edge.from !== 'acme/api')).toEqual([]);
   });
 
+  it('a symlinked .github is an error too; a symlinked repository folder, or workflows that are a file, are not', () => {
+    const parent = mkdtempSync(join(tmpdir(), 'dispatch-lint-reliability-'));
+    const root = org({ ...GOOD_PAIR, 'shared/github/workflows/release.yml': SENDER('{"version": "1"}'), 'odd/.github/workflows': 'not a folder\n' }, parent);
+    mkdirSync(join(root, 'web'));
+    symlinkSync('../shared/github', join(root, 'web', '.github'));
+    // The deploy repository, linked into the org folder from outside it: scanned under the link's name.
+    mkdirSync(join(parent, 'elsewhere', 'ops', '.github', 'workflows'), { recursive: true });
+    writeFileSync(join(parent, 'elsewhere', 'ops', '.github', 'workflows', 'ops.yml'), LISTENER);
+    symlinkSync(join(parent, 'elsewhere', 'ops'), join(root, 'ops'));
+    const { status, report } = lintJson([root]);
+    expect(status).toBe(1);
+    expect(report.repos).toEqual([
+      { name: 'acme/api', source: 'local', workflows: 1 },
+      { name: 'acme/deploy', source: 'local', workflows: 1 },
+      { name: 'acme/odd', source: 'local', workflows: 0 },
+      { name: 'acme/ops', source: 'local', workflows: 1 },
+      { name: 'acme/web', source: 'local', workflows: 1 },
+    ]);
+    expect(summary(report.findings.filter((finding) => finding.rule === 'workflow-syntax'))).toEqual([
+      'workflow-syntax error acme/web/.github/workflows/release.yml:1:1 .github/workflows/release.yml: .github is a symbolic link; GitHub does not follow symbolic links in a repository, so it does not run this workflow as written (actions/runner#1420, #3195); commit the file itself',
+    ]);
+  });
+
   it('a folder named like a workflow file is skipped with a note on stderr, not silently', () => {
     const root = org({ ...GOOD_PAIR, 'api/.github/workflows/not-a-file.yml/inner.yml': SENDER('{}') });
     const run = runCli([root]);

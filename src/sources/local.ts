@@ -127,18 +127,20 @@ function isRepository(folder: string, found: Discovery): boolean {
 }
 
 function subfolders(folder: string, found: Discovery): string[] {
-  let names: string[];
+  let entries;
   try {
-    names = readdirSync(folder);
+    entries = readdirSync(folder, { withFileTypes: true });
   } catch (error) {
     found.errors.push(`${folder}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}), so it was not scanned`);
     return [];
   }
   const folders: string[] = [];
-  for (const name of names.sort()) {
+  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const name = entry.name;
     if (name.startsWith('.') || name === 'node_modules') continue;
     const path = join(folder, name);
-    const kind = entryKind(path);
+    // The listing's type settles a plain folder or file without a stat; a link (or a type the listing lacks) is followed.
+    const kind = entry.isDirectory() ? 'folder' : entry.isFile() ? 'file' : entryKind(path);
     if (kind === 'folder') folders.push(path);
     else if (kind === 'unreadable') found.errors.push(`${path}: cannot be read (${readError(path)}), so it was not scanned`);
   }
@@ -153,11 +155,18 @@ const SYMLINK_REASON = 'GitHub does not follow symbolic links in a repository, s
  */
 function listWorkflows(root: string, found: Discovery): Pick<LocalRepository, 'workflowPaths' | 'rejected'> {
   const listing: Pick<LocalRepository, 'workflowPaths' | 'rejected'> = { workflowPaths: [], rejected: new Map() };
-  const linkedFolder = ['.github', '.github/workflows'].find((folder) => isSymbolicLink(join(root, folder)));
   const folder = join(root, '.github', 'workflows');
+  let linkedFolder: string | undefined;
   let entries;
   try {
-    if (!lstatOrUndefined(join(root, '.github')) || !statOrUndefined(folder)?.isDirectory()) return listing;
+    // One lstat per folder (an org has thousands of repositories): it says both whether it is there and whether it is a link.
+    const github = lstatOrUndefined(join(root, '.github'));
+    if (!github) return listing;
+    const workflows = lstatOrUndefined(folder);
+    if (!workflows) return listing;
+    linkedFolder = github.isSymbolicLink() ? '.github' : workflows.isSymbolicLink() ? '.github/workflows' : undefined;
+    // A linked folder is judged by what it points to.
+    if (!(workflows.isSymbolicLink() ? statOrUndefined(folder) : workflows)?.isDirectory()) return listing;
     entries = readdirSync(folder, { withFileTypes: true });
   } catch (error) {
     found.errors.push(`${folder}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}), so its workflows were not scanned`);
@@ -176,10 +185,6 @@ function listWorkflows(root: string, found: Discovery): Pick<LocalRepository, 'w
     }
   }
   return listing;
-}
-
-function isSymbolicLink(path: string): boolean {
-  return lstatOrUndefined(path)?.isSymbolicLink() ?? false;
 }
 
 /** Undefined for an absent path (without making an exception for it: discovery asks thousands of times). */
@@ -207,7 +212,10 @@ export function originRepository(root: string): string | undefined {
   const gitPath = join(root, '.git');
   let configPath: string;
   try {
-    if (statSync(gitPath).isDirectory()) configPath = join(gitPath, 'config');
+    // Most folders of an org checkout tree have no .git: no exception made for that.
+    const gitStat = statSync(gitPath, { throwIfNoEntry: false });
+    if (!gitStat) return undefined;
+    if (gitStat.isDirectory()) configPath = join(gitPath, 'config');
     else {
       const pointer = /^gitdir:\s*(.+)$/m.exec(readFileSync(gitPath, 'utf8'))?.[1]?.trim();
       if (!pointer) return undefined;
