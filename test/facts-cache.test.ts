@@ -192,6 +192,20 @@ describe('facts cache', () => {
       expect(new FactsCache(dir, '1.0.0', {}, 'scope').get(key, { read: () => undefined })).toBeUndefined();
     });
 
+    it('judges an entry by the files it is asked with, each time (GitHub mode asks again once more files are fetched)', () => {
+      const dir = temporary('dispatch-lint-cache-');
+      const first = new FactsCache(dir, '1.0.0', {}, 'scope');
+      const key = first.keyOf(file('on: push\n'));
+      first.get(key, undefined);
+      first.set(key, facts('with-the-action'), [['acme/a', 'action.yml', gitBlobOid('runs: {}\n')]]);
+      first.save();
+      const cache = new FactsCache(dir, '1.0.0', {}, 'scope');
+      // The action not fetched yet: no entry. Fetched: the entry holds. The first answer is not kept for the second.
+      expect(cache.get(key, { read: () => undefined })).toBeUndefined();
+      expect(cache.get(key, { read: (_repo: string, path: string) => (path === 'action.yml' ? 'runs: {}\n' : undefined) })?.triggers).toEqual(['with-the-action']);
+      expect(cache.get(key, { read: () => 'runs: { changed: true }\n' })).toBeUndefined();
+    });
+
     it('writes a store whose entries all read back, and removes half-written copies an hour old', () => {
       const dir = temporary('dispatch-lint-cache-');
       const cache = new FactsCache(dir, '1.0.0', {}, 'scope');

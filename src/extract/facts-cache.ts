@@ -89,6 +89,9 @@ export class FactsCache {
   private readonly oldStats = new Map<string, StatEntry>();
   private readonly keptStats = new Map<string, StatEntry>();
   private statsChanged = false;
+  /** See readOid. */
+  private readonly readOids = new Map<string, string | null>();
+  private readOidsFrom: RepositoryFiles | undefined;
 
   /** `scope` names what is linted (sorted repository names): one store per scope. */
   constructor(dir: string, version: string, settings: unknown, scope: string) {
@@ -110,10 +113,7 @@ export class FactsCache {
   /** The cached facts, when every file they were read from reads the same now (a fresh copy: callers may change it). */
   get(key: string, files: RepositoryFiles | undefined): WorkflowFacts | undefined {
     const entry = this.old.get(key);
-    const current = entry?.reads.every(([repo, path, oid]) => {
-      const text = files?.read(repo, path);
-      return (text === undefined ? null : gitBlobOid(text)) === oid;
-    });
+    const current = entry?.reads.every(([repo, path, oid]) => this.readOid(files, repo, path) === oid);
     if (!entry || !current) {
       this.misses++;
       return undefined;
@@ -128,6 +128,24 @@ export class FactsCache {
     this.hits++;
     this.keep(key, { facts: entry.facts, reads: entry.reads, from: entry });
     return facts;
+  }
+
+  /**
+   * The blob id of a file extraction read besides, as it reads now (null: absent or unreadable). Many entries name the
+   * same action or script, so each is hashed once per set of files asked (GitHub mode asks again with more files).
+   */
+  private readOid(files: RepositoryFiles | undefined, repo: string, path: string): string | null {
+    if (files !== this.readOidsFrom) {
+      this.readOids.clear();
+      this.readOidsFrom = files;
+    }
+    const at = `${repo}\u0000${path}`;
+    const known = this.readOids.get(at);
+    if (known !== undefined) return known;
+    const text = files?.read(repo, path);
+    const oid = text === undefined ? null : gitBlobOid(text);
+    this.readOids.set(at, oid);
+    return oid;
   }
 
   /** Whether the store held nothing to start with (a first lint, or one after a change of version or settings). */
@@ -184,7 +202,8 @@ export class FactsCache {
 
   private close(): void {
     this.writer = null;
-    for (const map of [this.old, this.kept, this.oldStats, this.keptStats]) map.clear();
+    for (const map of [this.old, this.kept, this.oldStats, this.keptStats, this.readOids]) map.clear();
+    this.readOidsFrom = undefined;
     this.written.length = 0;
   }
 

@@ -18,6 +18,7 @@ export class DispatchIndex {
   readonly repositories = new Map<string, ScannedRepository>();
   readonly sends: Send[] = [];
   private readonly sendsByTarget = new Map<string, Send[]>();
+  private allWorkflows: readonly WorkflowFacts[] | undefined;
 
   constructor(repositories: ScannedRepository[]) {
     // A reusable workflow that runs only when called sends only as part of its callers (whose facts hold those
@@ -40,8 +41,10 @@ export class DispatchIndex {
     }
   }
 
-  get workflows(): WorkflowFacts[] {
-    return [...this.repositories.values()].flatMap((repository) => repository.workflows);
+  /** Every workflow, repository by repository (built once: most rules walk them all). */
+  get workflows(): readonly WorkflowFacts[] {
+    this.allWorkflows ??= [...this.repositories.values()].flatMap((repository) => repository.workflows);
+    return this.allWorkflows;
   }
 
   repository(name: string): ScannedRepository | undefined {
