@@ -155,9 +155,17 @@ export type WorkerMessage = { from: number; extracted: Required<Extracted> } | {
  */
 export const WORKER_BATCH = 256;
 
+/**
+ * A worker's young generation (where a parse tree lives and dies), capped: a worker keeps only a batch's facts, so a
+ * larger one holds garbage, not speed. Measured (.scratch/abcold.mjs: runLint with an empty facts cache, two threads,
+ * alternating, V8's default against 16): corpus-shaped 10,000 files 4.5-5.1 s and 248-250 MB against 4.5-4.6 s and
+ * 223-225 MB; 30,000 files 11.3 s and 336-338 MB against 11.3-11.4 s and 312-313 MB. At 8, the 30,000 took 11.7-12.2 s.
+ */
+const WORKER_YOUNG_GENERATION_MB = 16;
+
 function runWorker(files: WorkflowInputFile[], settings: ExtractionSettings, recordReads: boolean): Promise<Extracted> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./extract-worker.js', import.meta.url), { workerData: { files, settings, recordReads } });
+    const worker = new Worker(new URL('./extract-worker.js', import.meta.url), { workerData: { files, settings, recordReads }, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
     const extracted = emptyExtraction();
     extracted.facts.length = files.length; // so a batch that never came shows as a hole (see below)
     let done = false;
