@@ -9,6 +9,8 @@ export function placeKey(owner: { repo: string; path: string }, position: Positi
 
 /** Keeps the first of each key. */
 export function uniqueBy<T>(items: Iterable<T>, key: (item: T) => string): T[] {
+  // Most workflows have no send, read or field of the kind asked: no Set for them (rules ask once per workflow).
+  if (Array.isArray(items) && items.length < 2) return items.slice() as T[];
   const seen = new Set<string>();
   const kept: T[] = [];
   for (const item of items) {
